@@ -1,0 +1,89 @@
+"""SHACL validation of encoded records with pySHACL.
+
+The shapes (``shapes/*.ttl``) are parsed once per :class:`Validator`. Each
+record is checked together with the descriptions it carries; a Violation
+rejects the record, Warnings are reported and the record is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import pyshacl
+import rdflib
+from pyoxigraph import Quad, RdfFormat, serialize
+from rdflib.namespace import SH
+
+from provrdf.resources import shape_files
+
+__all__ = ["Issue", "Validator", "to_rdflib"]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One SHACL result: how bad, on which node and property, and why."""
+
+    severity: str  #: ``"Violation"``, ``"Warning"`` or ``"Info"``
+    focus: str
+    path: str | None
+    message: str
+    value: str | None = None
+    shape: str | None = None
+
+    def __str__(self) -> str:
+        where = f"<{self.focus}>" + (f" {self.path}" if self.path else "")
+        value = f" (value: {self.value})" if self.value is not None else ""
+        return f"{self.severity}: {where}: {self.message}{value}"
+
+
+def to_rdflib(quads: Iterable[Quad]) -> rdflib.Graph:
+    """The triples of ``quads`` (all graphs merged) as an rdflib graph."""
+    data = serialize((quad.triple for quad in quads), format=RdfFormat.N_TRIPLES)
+    return rdflib.Graph().parse(data=data, format="nt")
+
+
+class Validator:
+    """Checks graphs against provrdf's SHACL shapes.
+
+    >>> import rdflib
+    >>> Validator().check(rdflib.Graph())
+    []
+    """
+
+    def __init__(self) -> None:
+        self.shapes = rdflib.Graph()
+        for path in shape_files():
+            self.shapes.parse(path, format="turtle")
+
+    def check(self, graph: rdflib.Graph) -> list[Issue]:
+        """All SHACL results for ``graph``, Violations first."""
+        _, report, _ = pyshacl.validate(
+            graph,
+            shacl_graph=self.shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+        )
+        issues = [_issue(report, result) for result in report.subjects(SH.resultSeverity, None)]
+        return sorted(issues, key=lambda i: (i.severity != "Violation", i.focus, i.path or ""))
+
+    def check_quads(self, quads: Iterable[Quad]) -> list[Issue]:
+        """All SHACL results for the triples of ``quads``."""
+        return self.check(to_rdflib(quads))
+
+
+def _issue(report: rdflib.Graph, result: rdflib.term.Node) -> Issue:
+    def one(predicate: rdflib.URIRef) -> str | None:
+        value = report.value(result, predicate)
+        return None if value is None else str(value)
+
+    severity = one(SH.resultSeverity) or str(SH.Violation)
+    return Issue(
+        severity=severity.rsplit("#", 1)[-1],
+        focus=one(SH.focusNode) or "",
+        path=one(SH.resultPath),
+        message=one(SH.resultMessage) or "does not conform",
+        value=one(SH.value),
+        shape=one(SH.sourceShape),
+    )
