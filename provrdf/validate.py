@@ -8,7 +8,7 @@ rejects the record, Warnings are reported and the record is stored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import pyshacl
 import rdflib
@@ -16,6 +16,9 @@ from pyoxigraph import Quad, RdfFormat, serialize
 from rdflib.namespace import SH
 
 from provrdf.resources import shape_files
+
+if TYPE_CHECKING:
+    from provrdf.rdf.encode import Encoded
 
 __all__ = ["Issue", "Validator", "to_rdflib"]
 
@@ -71,6 +74,32 @@ class Validator:
     def check_quads(self, quads: Iterable[Quad]) -> list[Issue]:
         """All SHACL results for the triples of ``quads``."""
         return self.check(to_rdflib(quads))
+
+    def check_batch(self, records: Sequence[Encoded]) -> list[list[Issue]]:
+        """The SHACL results of each record, as if each were checked alone.
+
+        pySHACL costs much per call, so the records are checked together and
+        each result is given to the record whose node it is about. A Violation
+        on a node that several records share (or none) cannot be placed that
+        way: those records are checked again one by one.
+        """
+        if len(records) <= 1:
+            return [self.check_quads(r.quads) for r in records]
+        owners: dict[str, set[int]] = {}
+        for index, record in enumerate(records):
+            for quad in record.quads:
+                owners.setdefault(quad.subject.value, set()).add(index)
+        results: list[list[Issue]] = [[] for _ in records]
+        again: set[int] = set()
+        for issue in self.check_quads(q for r in records for q in r.quads):
+            indexes = owners.get(issue.focus, set(range(len(records))))
+            if len(indexes) > 1 and issue.severity == "Violation":
+                again |= indexes
+            for index in indexes:
+                results[index].append(issue)
+        for index in again:
+            results[index] = self.check_quads(records[index].quads)
+        return results
 
 
 def _issue(report: rdflib.Graph, result: rdflib.term.Node) -> Issue:

@@ -1,0 +1,192 @@
+"""The ``provrdf`` command line: a thin face over :mod:`provrdf.api`.
+
+Exit status: 0 when everything worked, 1 when a record was rejected or an
+operation failed, 2 on a usage error (bad option, missing file, unknown format).
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from provrdf import __version__, api
+from provrdf.errors import Error, FormatError
+from provrdf.export.tree import render_tree
+from provrdf.formats import format_names
+from provrdf.ingest import IngestReport
+from provrdf.results import RESULT_FORMATS
+
+__all__ = ["main"]
+
+_STORE = click.option(
+    "--store", "location", default=None, metavar="LOC",
+    help="Store location: a folder for the embedded store [default: $PROVRDF_STORE, else ./provstore].",
+)
+_FILES = click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_INPUT_FORMAT = click.option("--format", "input_format", default="auto", show_default=True,
+                             help="Input format: auto (detect from content) or a reader name such as ctapipe.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="provrdf")
+def main() -> None:
+    """provrdf: a provenance store for astronomy pipelines (PROV-O + IVOA ProvDM)."""
+
+
+@contextmanager
+def _failures() -> Iterator[None]:
+    """Turn provrdf errors into a one-line message and the right exit status."""
+    try:
+        yield
+    except FormatError as err:
+        raise click.UsageError(str(err)) from err
+    except Error as err:
+        raise click.ClickException(str(err)) from err
+
+
+@contextmanager
+def _progress(label: str) -> Iterator:
+    """A record counter on stderr, shown only on a terminal."""
+    with click.progressbar(length=0, label=label, file=sys.stderr, show_eta=False,
+                           show_percent=False, show_pos=True) as bar:
+        if not sys.stderr.isatty():
+            yield lambda: None
+        else:
+            yield lambda: bar.update(1)
+
+
+def _summary(report: IngestReport, verb: str) -> None:
+    for source, reader in report.sources:
+        click.echo(f"read {source} as {reader}")
+    for rejection in report.rejected:
+        click.echo(f"rejected: {rejection}", err=True)
+    shown = set()
+    for where, issue in report.warnings:
+        if (issue.focus, issue.message) not in shown:
+            shown.add((issue.focus, issue.message))
+            click.echo(f"warning: {where}: {issue}", err=True)
+    line = f"{report.stored} record(s) {verb}, {len(report.rejected)} rejected"
+    if verb == "stored":
+        line += f", {report.quads} quads written"
+    click.echo(line)
+
+
+@main.command()
+@_STORE
+@_INPUT_FORMAT
+@click.option("--no-validate", is_flag=True, help="Store without running the SHACL shapes.")
+@_FILES
+def ingest(location: str | None, input_format: str, no_validate: bool, files: tuple[Path, ...]) -> None:
+    """Read provenance FILES, check them and store every good record."""
+    with _failures(), api.open_store(location) as store, _progress("ingesting") as tick:
+        report = api.ingest(store, files, format=input_format, validate=not no_validate, on_record=tick)
+    _summary(report, "stored")
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@_INPUT_FORMAT
+@_FILES
+def validate(input_format: str, files: tuple[Path, ...]) -> None:
+    """Check provenance FILES as ingest would, storing nothing."""
+    with _failures(), _progress("validating") as tick:
+        report = api.validate(files, format=input_format, on_record=tick)
+    _summary(report, "valid")
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@_STORE
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
+              help="json is the SPARQL 1.1 query results JSON format.")
+@click.argument("sparql")
+def query(location: str | None, fmt: str, sparql: str) -> None:
+    """Run a SPARQL query (prefixes prov:, voprov:, ctao: are declared)."""
+    with _failures(), api.open_store(location) as store:
+        click.echo(api.format_results(api.query(store, sparql), fmt))
+
+
+def _depth(value: str) -> int | None:
+    if value.lower() == "all":
+        return None
+    if not value.isdigit():
+        raise click.BadParameter(f"{value!r} is not a number of steps or 'all'")
+    return int(value)
+
+
+@main.command()
+@_STORE
+@click.option("--direction", type=click.Choice(["back", "forth"]), default="back", show_default=True)
+@click.option("--depth", default="all", show_default=True, help="Number of steps, or 'all'.")
+@click.option("--format", "fmt", default="tree", show_default=True,
+              help=f"tree, or an export format: {', '.join(format_names())}.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.argument("ids", nargs=-1, required=True)
+def lineage(location: str | None, direction: str, depth: str, fmt: str, output: Path | None,
+            ids: tuple[str, ...]) -> None:
+    """Show what IDS came from (back) or what was made from them (forth).
+
+    An ID is an IRI, a ctapipe activity uuid, a CTAO product id or a file
+    path exactly as recorded.
+    """
+    steps = _depth(depth)
+    with _failures(), api.open_store(location) as store:
+        result = api.lineage(store, ids, direction=direction, depth=steps)
+        if fmt == "tree":
+            _write(render_tree(result, direction).encode("utf-8") + b"\n", output)
+        else:
+            _write(api.export(store, fmt, result=result), output)
+
+
+@main.command()
+@_STORE
+@click.option("--graph", metavar="IRI", help="Export one named graph (a record's bundle) only.")
+@click.option("--format", "fmt", required=True, help=f"One of: {', '.join(format_names())}.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+def export(location: str | None, graph: str | None, fmt: str, output: Path | None) -> None:
+    """Write the store (or one graph) in a W3C serialization."""
+    with _failures(), api.open_store(location) as store:
+        _write(api.export(store, fmt, graph=graph), output)
+
+
+def _write(data: bytes, output: Path | None) -> None:
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=not data.endswith(b"\n"))
+    else:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+@main.command()
+@_STORE
+def demo(location: str | None) -> None:
+    """Ingest the bundled r0 → dl1 → dl2 ctapipe chain and show the lineage of its final product."""
+    logs = sorted(Path(str(files("provrdf") / "data" / "demo")).glob("*.provenance.log"))
+    with _failures(), api.open_store(location) as store:
+        report = api.ingest(store, logs)
+        _summary(report, "stored")
+        final = api.query(store, _FINAL_PRODUCT)
+        products = [row["e"].value for row in final]
+        if not products:
+            raise click.ClickException("the demo chain has no final product")
+        click.echo(f"\nstore: {store.location}\nlineage of the final product {products[0]}:\n")
+        click.echo(render_tree(api.lineage(store, products[0]), "back"))
+    sys.exit(0 if report.ok else 1)
+
+
+# The product generated by some activity and used by none.
+_FINAL_PRODUCT = """
+SELECT ?e WHERE {
+  ?e a voprov:DatasetEntity ; prov:wasGeneratedBy ?a .
+  FILTER NOT EXISTS { ?later prov:used ?e }
+} ORDER BY ?e LIMIT 1
+"""
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,208 @@
+"""Ingest: read → encode → validate → store, one record at a time.
+
+A record that cannot be read, encoded, validated or stored is rejected on
+its own, with the file and record index; the rest of the batch goes on. Each
+stored record replaces its named graph in one transaction, together with its
+entry in the ingest log, so a crash leaves the store as it was before that
+record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from provrdf import __version__
+from provrdf.capture import read as read_source
+from provrdf.errors import Error, ParseError
+from provrdf.model import Record
+from provrdf.rdf.encode import Encoded, Encoder
+from provrdf.rdf.terms import LABEL, TYPE, P, R, literal
+from provrdf.store.base import Store
+from provrdf.validate import Issue, Validator
+
+__all__ = ["Rejection", "IngestReport", "Ingester", "ingest_log_graph"]
+
+#: Records validated together in one pySHACL run.
+BATCH_SIZE = 64
+
+
+def ingest_log_graph(store: Store) -> NamedNode:
+    """The named graph of the ingest log: which source produced which bundles."""
+    return NamedNode(f"{store.base}graph/ingest-log")
+
+
+@dataclass
+class Rejection:
+    """A record that was not stored, and why."""
+
+    source: str
+    record: int | None
+    message: str
+    issues: list[Issue] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        where = self.source if self.record is None else f"{self.source}, record {self.record}"
+        lines = [f"{where}: {self.message}"] + [f"  {issue}" for issue in self.issues]
+        return "\n".join(lines)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest (or a validation) did."""
+
+    stored: int = 0  #: records stored (or, for a validation, that passed)
+    quads: int = 0  #: quads written, descriptions and log included
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[tuple[str, Issue]] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)  #: (path, reader name)
+
+    @property
+    def ok(self) -> bool:
+        """True when no record was rejected."""
+        return not self.rejected
+
+
+class Ingester:
+    """Reads sources and stores (or only checks) their records.
+
+    Parameters
+    ----------
+    store
+        Where records go; ``None`` to validate only.
+    validate
+        Run the SHACL shapes on each record before storing it.
+    on_record
+        Called once per record read, stored or not (for progress bars).
+    """
+
+    def __init__(
+        self,
+        store: Store | None,
+        *,
+        validate: bool = True,
+        base: str | None = None,
+        on_record: Callable[[], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.encoder = Encoder(base or (store.base if store else Encoder().base))
+        self.validator = Validator() if validate else None
+        self.on_record = on_record or (lambda: None)
+        self.report = IngestReport()
+        self._written: dict[NamedNode, int] = {}  # description graph → hash of its quads
+
+    def run(self, paths: Iterable[str | Path], format: str = "auto") -> IngestReport:
+        """Ingest every file of ``paths``; return the accumulated report."""
+        for path in paths:
+            self.file(Path(path), format)
+        return self.report
+
+    def file(self, path: Path, format: str = "auto") -> None:
+        """Ingest one file; a file that cannot be read at all is one rejection."""
+        try:
+            content = path.read_bytes()
+            reader, items = read_source(path, format)
+        except (OSError, Error) as err:
+            self.report.rejected.append(Rejection(str(path), None, str(err)))
+            return
+        self.report.sources.append((str(path), reader.name))
+        run = self._log_run(path, hashlib.sha256(content).hexdigest(), reader.name)
+        for batch in _batches(items, BATCH_SIZE):
+            self._batch(batch, run)
+
+    # -- one batch ---------------------------------------------------------
+
+    def _batch(self, items: list[Record | ParseError], run: NamedNode | None) -> None:
+        encoded: list[Encoded] = []
+        for item in items:
+            self.on_record()
+            if isinstance(item, ParseError):
+                self.report.rejected.append(Rejection(item.source, item.record, item.message))
+                continue
+            try:
+                encoded.append(self.encoder.encode(item))
+            except (ValueError, TypeError, KeyError) as err:
+                self._reject(item, f"cannot encode: {err}")
+        results = self.validator.check_batch(encoded) if self.validator else [[] for _ in encoded]
+        for record, issues in zip(encoded, results):
+            violations = [i for i in issues if i.severity == "Violation"]
+            self.report.warnings += [(record.record.where, i) for i in issues if i.severity != "Violation"]
+            if violations:
+                self._reject(record.record, f"{len(violations)} SHACL violation(s)", violations)
+            else:
+                self._store(record, run)
+
+    def _reject(self, record: Record, message: str, issues: list[Issue] | None = None) -> None:
+        self.report.rejected.append(Rejection(record.source, record.index, message, issues or []))
+
+    def _store(self, encoded: Encoded, run: NamedNode | None) -> None:
+        if self.store is None:
+            self.report.stored += 1
+            return
+        graphs = {encoded.graph: encoded.graphs[encoded.graph]}
+        for graph, quads in encoded.graphs.items():
+            digest = hash(tuple(sorted(map(str, quads))))
+            if graph != encoded.graph and self._written.get(graph) != digest:
+                graphs[graph] = quads
+                self._written[graph] = digest
+        log = ingest_log_graph(self.store)
+        also = [Quad(encoded.graph, TYPE, P.Bundle, log), Quad(encoded.graph, TYPE, P.Entity, log)]
+        if run is not None:
+            also.append(Quad(run, P.generated, encoded.graph, log))
+        try:
+            self.store.replace(graphs, also)
+        except Error as err:
+            for graph in graphs:
+                self._written.pop(graph, None)
+            self._reject(encoded.record, f"not stored: {err}")
+            return
+        self.report.stored += 1
+        self.report.quads += sum(len(q) for q in graphs.values()) + len(also)
+
+    # -- the ingest log ------------------------------------------------------
+
+    def _log_run(self, path: Path, sha256: str, reader: str) -> NamedNode | None:
+        """The ingest-log entry of this source content, written once per content."""
+        if self.store is None:
+            return None
+        log = ingest_log_graph(self.store)
+        run = self.encoder.iri("ingest", sha256)
+        source = self.encoder.iri("source", sha256)
+        location = Literal(str(path))
+        quads = [Quad(source, P.atLocation, location, log)]
+        if not self.store.ask(f"ASK {{ GRAPH {log} {{ {run} ?p ?o }} }}"):
+            agent = self.encoder.iri("agent", f"software/provrdf/{__version__}")
+            now = datetime.now(timezone.utc).replace(microsecond=0)
+            quads += [
+                Quad(run, TYPE, P.Activity, log),
+                Quad(run, TYPE, R.IngestRun, log),
+                Quad(run, P.startedAtTime, literal(now), log),
+                Quad(run, P.used, source, log),
+                Quad(run, R.reader, Literal(reader), log),
+                Quad(run, P.wasAssociatedWith, agent, log),
+                Quad(source, TYPE, P.Entity, log),
+                Quad(source, TYPE, R.Source, log),
+                Quad(source, R.sha256, Literal(sha256), log),
+                Quad(agent, TYPE, P.Agent, log),
+                Quad(agent, TYPE, P.SoftwareAgent, log),
+                Quad(agent, LABEL, Literal(f"provrdf {__version__}"), log),
+                Quad(agent, R.softwareVersion, Literal(__version__), log),
+            ]
+        self.store.replace({}, quads)
+        return run
+
+
+def _batches(items: Iterable[Record | ParseError], size: int) -> Iterator[list[Record | ParseError]]:
+    batch: list[Record | ParseError] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,63 @@
+"""The embedded store: pyoxigraph on disk at a path, or in memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyoxigraph
+
+from provrdf.errors import StoreError
+from provrdf.store.base import QueryResult, Store
+
+__all__ = ["EmbeddedStore"]
+
+
+class EmbeddedStore(Store):
+    """An Oxigraph store inside this process; ``path=None`` keeps it in memory.
+
+    >>> store = EmbeddedStore(None, base="https://example.org/")
+    >>> store.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> "c" } }')
+    >>> len(store)
+    1
+    """
+
+    def __init__(self, path: str | Path | None, *, base: str) -> None:
+        self.location = ":memory:" if path is None else str(path)
+        self.base = base
+        try:
+            self._store = pyoxigraph.Store() if path is None else pyoxigraph.Store(str(path))
+        except OSError as err:
+            raise StoreError(f"cannot open the store at {self.location}: {err}") from err
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            return self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as err:
+            raise StoreError(f"SPARQL syntax error: {err}") from err
+        except OSError as err:
+            raise StoreError(f"cannot read the store at {self.location}: {err}") from err
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as err:
+            raise StoreError(f"SPARQL update syntax error: {err}") from err
+        except OSError as err:
+            raise StoreError(f"cannot write the store at {self.location}: {err}") from err
+
+    def quads(self, graph: pyoxigraph.NamedNode | None = None) -> Iterator[pyoxigraph.Quad]:
+        return iter(self._store.quads_for_pattern(None, None, None, graph))
+
+    def graphs(self) -> list[pyoxigraph.NamedNode]:
+        return sorted(
+            (g for g in self._store.named_graphs() if isinstance(g, pyoxigraph.NamedNode)),
+            key=lambda g: g.value,
+        )
+
+    def bulk_load(self, quads: Iterable[pyoxigraph.Quad]) -> None:
+        self._store.bulk_extend(quads)
+
+    def close(self) -> None:
+        if self.location != ":memory:":
+            self._store.flush()
