@@ -59,5 +59,7 @@ class EmbeddedStore(Store):
         self._store.bulk_extend(quads)
 
     def close(self) -> None:
+        # Oxigraph releases its lock on the folder when the last reference goes.
         if self.location != ":memory:":
             self._store.flush()
+            del self._store

@@ -1,0 +1,67 @@
+"""Shared fixtures: stores, and a small r0 → dl1 → dl2 chain built as records."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from provrdf import model as m
+from provrdf.store import open_store
+
+DATA = Path(__file__).parent / "data"
+DEMO = Path(__file__).parent.parent / "provrdf" / "data" / "demo"
+
+#: (activity uuid, tool, input file, output file) of a three-step chain
+CHAIN = [
+    ("5f0b7c1e-0c1f-4c0e-9c51-0d1e3b5a7a10", "ctapipe-process", "/fefs/r0/gamma_run1.simtel.zst", "/fefs/dl1/gamma_run1.dl1.h5"),
+    ("8e2a4d33-6b7e-4f5b-a7a4-63c1de0b2f21", "ctapipe-process", "/fefs/dl1/gamma_run1.dl1.h5", "/fefs/dl2/gamma_run1.dl2.h5"),
+    ("c3d9e6f0-1a2b-4c3d-8e9f-a0b1c2d3e4f5", "ctapipe-apply-models", "/fefs/dl2/gamma_run1.dl2.h5", "/fefs/dl2/gamma_run1.final.dl2.h5"),
+]
+
+
+def _time(hour: int) -> datetime:
+    return datetime(2025, 3, 27, hour, 2, 11, 482000, tzinfo=timezone.utc)
+
+
+def chain_record(step: int) -> m.Record:
+    """The record of one step of :data:`CHAIN`, shaped like a ctapipe record."""
+    uuid, tool, source, target = CHAIN[step]
+    description = f"{tool}/0.24.0"
+    return m.Record(
+        id=uuid,
+        source="chain.provenance.log",
+        index=step,
+        activities=[m.Activity(id=uuid, name=tool, start=_time(step), end=_time(step + 1),
+                               description=description, extra={"ctao:status": "completed", "ctao:exitCode": 0})],
+        entities=[
+            m.Entity(id=f"path:{source}", kind="dataset", name=Path(source).name, location=source),
+            m.Entity(id=f"path:{target}", kind="dataset", name=Path(target).name, location=target),
+        ],
+        agents=[m.Agent(id="CTAO", name="CTAO", type="Organization")],
+        usages=[m.Usage(uuid, f"path:{source}", role="DL1/Event" if step else "DL0/Event")],
+        generations=[m.Generation(f"path:{target}", uuid, role="DL2/Event" if step else "DL1/Event")],
+        associations=[m.Association(uuid, "CTAO", role="Provider")],
+        attributions=[m.Attribution(f"path:{target}", "CTAO")],
+        parameters=[m.Parameter(uuid, "ProcessorTool.EventSource.max_events", str(100 * (step + 1)))],
+        activity_descriptions=[m.ActivityDescription(id=description, name=tool, version="0.24.0")],
+    )
+
+
+@pytest.fixture
+def memory_store():
+    """An empty in-memory store."""
+    with open_store(":memory:") as store:
+        yield store
+
+
+@pytest.fixture
+def chain_store(memory_store):
+    """An in-memory store holding the three records of :data:`CHAIN`."""
+    from provrdf.rdf.encode import Encoder
+
+    encoder = Encoder(memory_store.base)
+    for step in range(len(CHAIN)):
+        memory_store.replace(encoder.encode(chain_record(step)).graphs)
+    return memory_store
