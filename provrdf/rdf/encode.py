@@ -39,6 +39,11 @@ _ENTITY_DESCRIPTION_CLASSES = {
     "dataset": (V.EntityDescription, V.DatasetDescription),
     "value": (V.EntityDescription, V.ValueDescription),
 }
+#: Attributes that only a Dataset- or ValueDescription has.
+_KIND_ATTRIBUTES = {
+    "dataset": ("content_type",),
+    "value": ("value_type", "unit", "ucd", "utype"),
+}
 _AGENT_CLASSES = {
     "Person": P.Person,
     "Organization": P.Organization,
@@ -270,7 +275,7 @@ class Encoder:
         w.add(subject, V.wasConfiguredBy, artefact)
         node = self.iri("configuration", digest(subject.value, artefact.value))
         w.add(subject, V.qualifiedConfiguration, node)
-        w.types(node, (V.WasConfiguredBy,))
+        w.types(node, (P.Influence, V.WasConfiguredBy))
         w.add(node, V.artefact, artefact)
         w.add(node, V.artefactType, kind)
 
@@ -315,7 +320,7 @@ class Encoder:
         node = self.iri("description/entity", d.id)
         w.types(node, _ENTITY_DESCRIPTION_CLASSES[d.kind])
         w.add(node, LABEL, d.name)
-        for attr in ("description", "docurl", "type", "content_type", "value_type", "unit", "ucd", "utype"):
+        for attr in ("description", "docurl", "type") + _KIND_ATTRIBUTES.get(d.kind, ()):
             w.add(node, V[_camel(attr)], getattr(d, attr))
 
 

@@ -1,0 +1,142 @@
+"""The provrdf command line, run in-process: output, files written, exit status."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import prov
+import pytest
+import rdflib
+from click.testing import CliRunner
+
+from provrdf.cli import main
+
+from conftest import DATA, DEMO
+
+README = Path(__file__).parent.parent / "README.md"
+BAD_RECORD = DATA / "ctapipe" / "bad_record.provenance.log"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROVRDF_STORE", str(tmp_path / "store"))
+
+    def invoke(*args: str):
+        return CliRunner().invoke(main, [str(a) for a in args])
+
+    return invoke
+
+
+@pytest.fixture
+def filled(run):
+    result = run("ingest", *sorted(DEMO.glob("*.provenance.log")))
+    assert result.exit_code == 0, result.output
+    return run
+
+
+def test_ingest_summary_and_exit_zero(run):
+    result = run("ingest", *sorted(DEMO.glob("*.provenance.log")))
+    assert result.exit_code == 0
+    assert "3 record(s) stored, 0 rejected" in result.output
+    assert "as ctapipe" in result.output
+
+
+def test_ingest_with_a_broken_record_exits_one_and_names_it(run):
+    result = run("ingest", BAD_RECORD)
+    assert result.exit_code == 1
+    assert "2 record(s) stored, 2 rejected" in result.output
+    assert f"rejected: {BAD_RECORD}, record 1:" in result.output
+
+
+@pytest.mark.parametrize("args", [["ingest", "/no/such/file.log"], ["ingest", "--format", "nosuch", str(BAD_RECORD)],
+                                  ["query", "--format", "xml", "ASK {}"], ["lineage", "--depth", "deep", "x"]])
+def test_usage_errors_exit_two(run, args):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "Error" in result.output
+
+
+def test_validate_reports_and_stores_nothing(run, tmp_path):
+    result = run("validate", DATA / "invalid" / "stop_before_start.provenance.log")
+    assert result.exit_code == 1
+    assert "2 record(s) valid, 1 rejected" in result.output
+    assert "SHACL violation" in result.output
+    assert not (tmp_path / "store").exists()
+
+
+def test_query_json_is_sparql_results_json(filled):
+    result = filled("query", "--format", "json", "SELECT ?a ?name WHERE { ?a a prov:Activity ; rdfs:label ?name }")
+    answer = json.loads(result.output)
+    assert answer["head"]["vars"] == ["a", "name"]
+    names = sorted(b["name"]["value"] for b in answer["results"]["bindings"])
+    assert len(names) == 3 and "ctapipe-apply-models" in names
+
+
+@pytest.mark.parametrize("fmt,delimiter", [("csv", ","), ("tsv", "\t")])
+def test_query_csv_and_tsv(filled, fmt, delimiter):
+    result = filled("query", "--format", fmt, "SELECT ?name WHERE { ?a a prov:Activity ; rdfs:label ?name }")
+    rows = list(csv.reader(io.StringIO(result.output), delimiter=delimiter))
+    assert rows[0] == ["name" if fmt == "csv" else "?name"]
+    assert len([r for r in rows[1:] if r]) == 3
+
+
+def test_query_table(filled):
+    result = filled("query", "SELECT (COUNT(?a) AS ?activities) WHERE { ?a a prov:Activity ; rdfs:label ?n }")
+    assert result.output.split() == ["activities", "----------", "3"]
+
+
+def test_lineage_tree_and_prov_json_file(filled, tmp_path):
+    final = filled("query", "--format", "tsv", "SELECT ?l WHERE { ?e prov:wasGeneratedBy ?a ; prov:atLocation ?l "
+                   "FILTER NOT EXISTS { ?x prov:used ?e } }").output.splitlines()[1].strip('"')
+    tree = filled("lineage", final)
+    assert tree.exit_code == 0
+    assert tree.output.count("activity ctapipe-") == 3
+    out = tmp_path / "lineage.json"
+    result = filled("lineage", "--depth", "1", "--format", "prov-json", "-o", out, final)
+    assert result.exit_code == 0
+    document = prov.read(str(out), format="json")
+    records = list(document.get_records()) + [r for b in document.bundles for r in b.get_records()]
+    assert len([r for r in records if r.get_type().localpart == "Activity"]) == 1
+
+
+def test_lineage_of_an_unknown_id_exits_one(filled):
+    result = filled("lineage", "/fefs/nowhere.h5")
+    assert result.exit_code == 1
+    assert "answers to '/fefs/nowhere.h5'" in result.output
+
+
+def test_export_trig_to_file(filled, tmp_path):
+    out = tmp_path / "store.trig"
+    assert filled("export", "--format", "trig", "-o", out).exit_code == 0
+    dataset = rdflib.Dataset()
+    dataset.parse(out, format="trig")
+    bundles = [g for g in dataset.graphs() if "/bundle/" in str(g.identifier)]
+    assert len(bundles) == 3
+
+
+def test_export_unknown_format_lists_known_ones(filled):
+    result = filled("export", "--format", "yaml")
+    assert result.exit_code == 2
+    assert "known: turtle, trig, ntriples" in result.output
+
+
+def test_demo_prints_the_lineage_of_the_final_product(run, tmp_path):
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    assert "3 record(s) stored" in result.output
+    assert "lineage of the final product" in result.output
+    assert result.output.count("activity ctapipe-") >= 3
+    assert (tmp_path / "store").is_dir()
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = README.read_text()
+    for name, command in main.commands.items():
+        assert f"provrdf {name}" in readme, name
+        for option in command.params:
+            for flag in option.opts:
+                if flag.startswith("--") and flag != "--help":
+                    assert flag in readme, f"{name} {flag}"

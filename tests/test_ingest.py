@@ -1,0 +1,134 @@
+"""Ingest: chains connect, re-ingest changes nothing, bad records are rejected alone."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from pyoxigraph import RdfFormat, serialize
+
+from provrdf.api import ingest, lineage, query, validate
+from provrdf.errors import StoreError
+from provrdf.ingest import ingest_log_graph
+from provrdf.store.embedded import EmbeddedStore
+
+from conftest import DATA, DEMO
+
+BAD_RECORD = DATA / "ctapipe" / "bad_record.provenance.log"
+STOP_BEFORE_START = DATA / "invalid" / "stop_before_start.provenance.log"
+
+
+def demo_logs():
+    logs = sorted(DEMO.glob("*.provenance.log"))
+    assert len(logs) == 3
+    return logs
+
+
+def dump(store) -> bytes:
+    return serialize(sorted(store.quads(), key=str), format=RdfFormat.N_QUADS)
+
+
+def count(store, sparql: str) -> int:
+    return int(next(iter(query(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {sparql} }}")))["n"].value)
+
+
+def test_demo_chain_is_one_connected_lineage(memory_store):
+    report = ingest(memory_store, demo_logs())
+    assert report.ok and report.stored == 3
+    final = next(iter(query(memory_store, """
+        SELECT ?e WHERE { ?e prov:wasGeneratedBy ?a . FILTER NOT EXISTS { ?x prov:used ?e } }""")))["e"]
+    result = lineage(memory_store, final.value)
+    activities = {n for n in result.nodes if "/activity/" in n.value}
+    assert len(activities) == 3
+    assert any(n.value.endswith(".simtel.zst") for n in result.nodes)
+
+
+def test_reingest_changes_nothing(tmp_path):
+    from provrdf.store import open_store
+
+    with open_store(tmp_path / "store") as store:
+        ingest(store, demo_logs())
+        before = dump(store)
+        again = ingest(store, demo_logs())
+        assert again.stored == 3
+        assert dump(store) == before
+
+
+def test_ingest_log_has_one_entry_per_source_content(memory_store, tmp_path):
+    logs = demo_logs()
+    copy = tmp_path / "copy.provenance.log"
+    shutil.copy(logs[0], copy)
+    ingest(memory_store, logs + [copy, logs[0]])
+    log = ingest_log_graph(memory_store)
+    assert count(memory_store, f"GRAPH {log} {{ ?run a provrdf:IngestRun }}") == 3
+    assert count(memory_store, f"GRAPH {log} {{ ?run provrdf:reader 'ctapipe' ; prov:generated ?b }}") == 3
+    locations = {row["l"].value for row in query(memory_store, f"""
+        SELECT ?l WHERE {{ GRAPH {log} {{ ?run prov:used ?s . ?s prov:atLocation ?l ; provrdf:sha256 ?h }} }}""")}
+    assert {str(copy), str(logs[0])} <= locations
+
+
+def test_broken_records_are_rejected_alone(memory_store):
+    report = ingest(memory_store, [BAD_RECORD])
+    assert report.stored == 2
+    assert [r.record for r in report.rejected] == [1, 2]
+    assert all(r.source == str(BAD_RECORD) for r in report.rejected)
+    assert count(memory_store, "?a a prov:Activity ; rdfs:label ?n") == 2
+
+
+def test_shacl_violation_rejects_only_that_record(memory_store):
+    report = ingest(memory_store, [STOP_BEFORE_START])
+    assert report.stored == 2
+    (rejection,) = report.rejected
+    assert rejection.record == 1
+    assert rejection.issues and all(i.severity == "Violation" for i in rejection.issues)
+    assert any(i.focus.endswith("/activity/7d2e4f60-3c1a-4b9e-8f2d-6a8b0c2d4e5f") for i in rejection.issues)
+    stored = {row["a"].value.rsplit("/", 1)[-1] for row in query(memory_store, "SELECT ?a WHERE { ?a a prov:Activity }")}
+    assert "7d2e4f60-3c1a-4b9e-8f2d-6a8b0c2d4e5f" not in stored
+    assert {"0c6f8a52-2b1d-4e8f-9a3c-5d7e9f1a2b3c", "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"} <= stored
+
+
+def test_no_validate_stores_what_shacl_would_reject(memory_store):
+    report = ingest(memory_store, [STOP_BEFORE_START], validate=False)
+    assert report.stored == 3 and report.ok
+
+
+def test_validate_stores_nothing():
+    report = validate([STOP_BEFORE_START, BAD_RECORD])
+    assert report.stored == 4
+    assert sorted((r.source.rsplit("/", 1)[-1], r.record) for r in report.rejected) == [
+        ("bad_record.provenance.log", 1), ("bad_record.provenance.log", 2),
+        ("stop_before_start.provenance.log", 1)]
+
+
+class FailingStore(EmbeddedStore):
+    """A real in-memory store whose n-th graph replacement fails, like a full disk."""
+
+    def __init__(self, fail_at: int) -> None:
+        super().__init__(None, base="https://w3id.org/provrdf/id/")
+        self.calls, self.fail_at = 0, fail_at
+
+    def replace(self, graphs, also=()):
+        if graphs:
+            self.calls += 1
+            if self.calls == self.fail_at:
+                raise StoreError("No space left on device")
+        super().replace(graphs, also)
+
+
+def test_store_failure_loses_only_that_record():
+    store = FailingStore(fail_at=2)
+    report = ingest(store, demo_logs())
+    assert report.stored == 2
+    (rejection,) = report.rejected
+    assert "No space left on device" in rejection.message
+    assert count(store, "?a a prov:Activity ; rdfs:label ?n") == 2
+    again = ingest(store, demo_logs())  # the failed record goes in on the next try
+    assert again.ok and count(store, "?a a prov:Activity ; rdfs:label ?n") == 3
+
+
+def test_unknown_file_format_is_a_rejection(memory_store, tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("observing night summary: clouds\n")
+    report = ingest(memory_store, [text])
+    (rejection,) = report.rejected
+    assert "not a provenance format provrdf knows (tried: ctapipe" in rejection.message

@@ -1,0 +1,536 @@
+"""The ontologies parse, document every term, and declare every term provrdf writes.
+
+The encoder is the contract: a record that sets every field of every model
+class is encoded, and each predicate and each ``rdf:type`` object of its
+quads must be a term declared in ``ontology/*.ttl`` or a real PROV-O (or
+RDF/RDFS) term. The same check runs on the records the ctapipe reader makes
+from the logs in ``tests/data/ctapipe/`` and ``provrdf/data/demo/``.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import pytest
+import rdflib
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
+from rdflib import OWL, RDF, RDFS, URIRef
+from rdflib.collection import Collection
+
+from provrdf import model as m
+from provrdf.rdf.encode import Encoder
+from provrdf.rdf.namespaces import CTAO, PROV, PROVRDF, VOPROV, XSD
+from provrdf.resources import ontology_files
+
+ROOT = Path(__file__).resolve().parents[1]
+OWN = {"voprov.ttl": VOPROV, "ctao.ttl": CTAO, "provrdf.ttl": PROVRDF}
+OWN_NAMESPACES = tuple(OWN.values())
+
+# The PROV-O terms (https://www.w3.org/TR/prov-o/), by kind, so that a typo or
+# an invented prov: term is caught.
+PROV_CLASSES = frozenset(
+    """Entity Activity Agent Person Organization SoftwareAgent Collection EmptyCollection
+    Bundle Plan Location Role Influence EntityInfluence ActivityInfluence AgentInfluence
+    InstantaneousEvent Usage Generation Invalidation Start End Communication Association
+    Attribution Delegation Derivation Revision Quotation PrimarySource""".split()
+)
+PROV_PROPERTIES = frozenset(
+    """used wasGeneratedBy wasAssociatedWith wasAttributedTo wasDerivedFrom wasInformedBy
+    actedOnBehalfOf alternateOf specializationOf hadMember hadPrimarySource wasQuotedFrom
+    wasRevisionOf wasInvalidatedBy invalidated wasStartedBy wasEndedBy wasInfluencedBy
+    influenced generated startedAtTime endedAtTime generatedAtTime invalidatedAtTime atTime
+    atLocation value qualifiedInfluence qualifiedUsage qualifiedGeneration qualifiedAssociation
+    qualifiedAttribution qualifiedDerivation qualifiedCommunication qualifiedDelegation
+    qualifiedInvalidation qualifiedStart qualifiedEnd qualifiedPrimarySource qualifiedQuotation
+    qualifiedRevision influencer entity activity agent hadRole hadPlan hadActivity hadUsage
+    hadGeneration""".split()
+)
+# The subclass axioms of PROV-O that the domain checks below lean on.
+PROV_SUPERCLASSES = {
+    "Person": "Agent", "Organization": "Agent", "SoftwareAgent": "Agent",
+    "Collection": "Entity", "Bundle": "Entity", "Plan": "Entity",
+    "Usage": "EntityInfluence", "Derivation": "EntityInfluence", "Communication": "ActivityInfluence",
+    "Generation": "ActivityInfluence", "Association": "AgentInfluence", "Attribution": "AgentInfluence",
+    "EntityInfluence": "Influence", "ActivityInfluence": "Influence", "AgentInfluence": "Influence",
+}  # fmt: skip
+# Other vocabularies: the few terms provrdf may write.
+OTHER_PREDICATES = frozenset({str(RDF.type), str(RDFS.label), str(RDFS.comment), str(RDFS.seeAlso)})
+PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty)
+# Declared voprov terms that the encoder never writes, on purpose.
+VOPROV_READER_ONLY = {"arraysize", "xtype", "isRelatedTo"}
+
+
+# -- the ontologies -----------------------------------------------------------
+
+
+def _files() -> list[Path]:
+    return ontology_files()
+
+
+@lru_cache(maxsize=None)
+def _parse(path: Path) -> rdflib.Graph:
+    return rdflib.Graph().parse(path, format="turtle")
+
+
+@lru_cache(maxsize=None)
+def _union() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for path in _files():
+        graph += _parse(path)
+    return graph
+
+
+def _declared(graph: rdflib.Graph) -> dict[URIRef, set[URIRef]]:
+    """Terms of provrdf's namespaces declared in ``graph``, with their OWL kinds."""
+    kinds = (OWL.Class, *PROPERTY_KINDS, OWL.AnnotationProperty, OWL.NamedIndividual)
+    found: dict[URIRef, set[URIRef]] = {}
+    for kind in kinds:
+        for term in graph.subjects(RDF.type, kind):
+            if isinstance(term, URIRef) and str(term).startswith(OWN_NAMESPACES):
+                found.setdefault(term, set()).add(kind)
+    return found
+
+
+def _members(graph: rdflib.Graph, node) -> set[URIRef]:
+    """The classes of a domain or range: the class itself or the members of its owl:unionOf."""
+    union = graph.value(node, OWL.unionOf)
+    if union is None:
+        return {node}
+    return set(Collection(graph, union))
+
+
+def _superclasses(graph: rdflib.Graph, cls: URIRef) -> set[URIRef]:
+    seen, todo = set(), [cls]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        todo += [o for o in graph.objects(current, RDFS.subClassOf) if isinstance(o, URIRef)]
+        todo += [o for o in graph.objects(current, OWL.equivalentClass) if isinstance(o, URIRef)]
+        name = str(current)[len(PROV) :] if str(current).startswith(PROV) else None
+        if name in PROV_SUPERCLASSES:
+            todo.append(URIRef(PROV + PROV_SUPERCLASSES[name]))
+    return seen
+
+
+def test_ontology_files_are_found():
+    assert sorted(path.name for path in _files()) == sorted(OWN)
+
+
+@pytest.mark.parametrize("name", sorted(OWN))
+def test_ontology_parses_with_a_header(name):
+    graph = _parse(next(path for path in _files() if path.name == name))
+    (header,) = graph.subjects(RDF.type, OWL.Ontology)
+    for predicate in (RDFS.label, RDFS.comment, OWL.versionInfo):
+        assert graph.value(header, predicate), f"{name}: the ontology has no {predicate}"
+    assert not list(graph.objects(header, OWL.imports)), f"{name}: references PROV-O, does not import it"
+
+
+@pytest.mark.parametrize("name", sorted(OWN))
+def test_every_term_is_documented(name):
+    graph = _parse(next(path for path in _files() if path.name == name))
+    declared = _declared(graph)
+    assert declared, f"{name} declares nothing"
+    problems = []
+    for term, kinds in sorted(declared.items()):
+        if not str(term).startswith(OWN[name]):
+            problems.append(f"{term}: declared in {name}, outside its namespace {OWN[name]}")
+        if len(kinds - {OWL.NamedIndividual}) > 1:
+            problems.append(f"{term}: declared as several kinds {sorted(kinds)}")
+        for predicate in (RDFS.label, RDFS.comment):
+            if not str(graph.value(term, predicate) or "").strip():
+                problems.append(f"{term}: no {predicate}")
+        if kinds & set(PROPERTY_KINDS):
+            domain, rng = graph.value(term, RDFS.domain), graph.value(term, RDFS.range)
+            if domain is None or rng is None:
+                problems.append(f"{term}: a property needs rdfs:domain and rdfs:range")
+                continue
+            datatype = OWL.DatatypeProperty in kinds
+            for cls in _members(graph, rng):
+                is_datatype = str(cls).startswith(XSD) or cls in (RDF.JSON, RDFS.Literal)
+                if is_datatype != datatype:
+                    problems.append(f"{term}: range {cls} does not suit an {sorted(kinds)[0]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_referenced_term_exists():
+    """Every provrdf-namespace IRI used in the ontologies is declared; every prov: IRI is real PROV-O."""
+    graph = _union()
+    declared = _declared(graph)
+    problems = set()
+    for triple in graph:
+        for term in triple:
+            if not isinstance(term, URIRef):
+                continue
+            text = str(term)
+            if text.startswith(OWN_NAMESPACES) and term not in declared:
+                problems.add(f"{term}: used but not declared")
+            if text.startswith(PROV) and text[len(PROV) :] not in PROV_CLASSES | PROV_PROPERTIES:
+                problems.add(f"{term}: not a PROV-O term")
+    assert not problems, "\n".join(sorted(problems))
+
+
+def test_alignment_to_prov_o():
+    graph = _union()
+    v, p, prov_ = rdflib.Namespace(VOPROV), rdflib.Namespace(PROVRDF), rdflib.Namespace(PROV)
+    expected = {
+        v.Entity: prov_.Entity, v.Activity: prov_.Activity, v.Agent: prov_.Agent,
+        v.Used: prov_.Usage, v.WasGeneratedBy: prov_.Generation, v.WasAssociatedWith: prov_.Association,
+        v.WasAttributedTo: prov_.Attribution, v.WasDerivedFrom: prov_.Derivation,
+        v.WasInformedBy: prov_.Communication, v.Collection: prov_.Collection,
+        v.DatasetEntity: prov_.Entity, v.ValueEntity: prov_.Entity, v.Parameter: prov_.Entity,
+        v.ConfigFile: prov_.Entity, v.WasConfiguredBy: prov_.Influence,
+        p.IngestRun: prov_.Activity, p.Source: prov_.Entity,
+    }  # fmt: skip
+    for cls, parent in expected.items():
+        assert parent in _superclasses(graph, cls), f"{cls} should be a subclass of {parent}"
+    assert v.Entity in _superclasses(graph, v.Collection)
+    assert (v.wasConfiguredBy, RDFS.subPropertyOf, prov_.wasInfluencedBy) in graph
+    assert (v.wasConfiguredBy, RDFS.subPropertyOf, prov_.used) not in graph
+    assert (v.qualifiedConfiguration, RDFS.subPropertyOf, prov_.qualifiedInfluence) in graph
+    assert (v.artefact, RDFS.subPropertyOf, prov_.influencer) in graph
+    for old, new, link in (
+        (v.doculink, v.docurl, OWL.equivalentProperty),
+        (v.UsedDescription, v.UsageDescription, OWL.equivalentClass),
+        (v.WasGeneratedByDescription, v.GenerationDescription, OWL.equivalentClass),
+        (v.Configfile, v.ConfigFile, OWL.equivalentClass),
+    ):
+        assert (old, link, new) in graph
+        assert graph.value(old, OWL.deprecated).toPython() is True
+    assert graph.value(v.annotation, OWL.deprecated).toPython() is True
+
+
+# -- checking quads against the ontologies --------------------------------------
+
+
+def _problems(quads: Iterable[Quad], *, check_domains: bool = False) -> list[str]:
+    """Every term of ``quads`` that no ontology declares, or that is used against its declaration."""
+    graph = _union()
+    declared = _declared(graph)
+    quads = list(quads)
+    types: dict[str, set[URIRef]] = {}
+    for quad in quads:
+        if quad.predicate.value == str(RDF.type) and isinstance(quad.object, NamedNode):
+            types.setdefault(quad.subject.value, set()).update(_superclasses(graph, URIRef(quad.object.value)))
+    problems: set[str] = set()
+
+    def own(term: str, want: tuple[URIRef, ...], what: str) -> set[URIRef] | None:
+        kinds = declared.get(URIRef(term), set())
+        if not kinds & set(want):
+            problems.add(f"{what} {term} is not declared as {' or '.join(map(str, want))}")
+            return None
+        if graph.value(URIRef(term), OWL.deprecated) is not None:
+            problems.add(f"{what} {term} is deprecated: write its successor")
+        return kinds
+
+    def fits(node, members: set[URIRef]) -> bool:
+        return OWL.Thing in members or bool(types.get(node.value, set()) & members)
+
+    for quad in quads:
+        p, o = quad.predicate.value, quad.object
+        for node in (quad.subject, o):
+            if isinstance(node, NamedNode) and node.value.startswith(OWN_NAMESPACES):
+                if URIRef(node.value) not in declared:
+                    problems.add(f"node {node.value} is in a provrdf namespace but not declared")
+        if p == str(RDF.type):
+            if not isinstance(o, NamedNode):
+                problems.add(f"rdf:type object {o} is not an IRI")
+            elif o.value.startswith(OWN_NAMESPACES):
+                own(o.value, (OWL.Class,), "class")
+            elif not (o.value.startswith(PROV) and o.value[len(PROV) :] in PROV_CLASSES):
+                problems.add(f"class {o.value} is neither declared nor a PROV-O class")
+            continue
+        if p.startswith(PROV):
+            if p[len(PROV) :] not in PROV_PROPERTIES:
+                problems.add(f"predicate {p} is not a PROV-O property")
+            continue
+        if not p.startswith(OWN_NAMESPACES):
+            if p not in OTHER_PREDICATES:
+                problems.add(f"predicate {p} is neither declared nor a PROV-O/RDF/RDFS term")
+            continue
+        kinds = own(p, PROPERTY_KINDS, "predicate")
+        if kinds is None:
+            continue
+        term = URIRef(p)
+        ranges = _members(graph, graph.value(term, RDFS.range))
+        if isinstance(o, Literal):
+            if OWL.DatatypeProperty not in kinds:
+                problems.add(f"{p} is an object property but has the literal {o}")
+            elif RDFS.Literal not in ranges and URIRef(o.datatype.value) not in ranges:
+                problems.add(f"{p} has range {sorted(ranges)} but a literal of type {o.datatype.value}")
+        elif OWL.ObjectProperty not in kinds:
+            problems.add(f"{p} is a datatype property but points to the node {o}")
+        elif check_domains and not fits(o, ranges):
+            problems.add(f"{p}: the object {o.value} is not in the range {sorted(ranges)}")
+        if check_domains and not fits(quad.subject, _members(graph, graph.value(term, RDFS.domain))):
+            problems.add(f"{p}: the subject {quad.subject.value} is not in the domain")
+    return sorted(problems)
+
+
+# -- a record that uses everything the model has ------------------------------------
+
+T0 = datetime(2025, 3, 27, 14, 2, 11, tzinfo=timezone.utc)
+
+SYSTEM = {
+    "ctao:ctapipeVersion": "0.24.0",
+    "ctao:ctapipeResourcesVersion": "0.3.2",
+    "ctao:eventioVersion": "1.14.0",
+    "ctao:executable": "/opt/conda/bin/python",
+    "ctao:arguments": "ctapipe-process --input 'gamma run.simtel.zst'",
+    "ctao:startTime": T0,
+    "ctao:hostName": "worker-17",
+    "ctao:operatingSystem": "Linux",
+    "ctao:osRelease": "5.14.0",
+    "ctao:machine": "x86_64",
+    "ctao:nCpus": 16,
+    "ctao:libcVersion": "glibc 2.34",
+    "ctao:bootTime": T0 - timedelta(days=3),
+    "ctao:pythonVersion": "3.11.6",
+    "ctao:pythonImplementation": "CPython",
+    "ctao:pythonPackage": ["numpy 1.26.4", "astropy 6.0.1"],
+    "ctao:environment": {"CONDA_DEFAULT_ENV": "cta"},
+    "ctao:systemJSON": {"ctapipe_version": "0.24.0", "platform": {"n_cpus": 16}},
+}
+REFERENCE = {
+    "ctao:productId": "5e4a6f0c-1111-4b5e-9d1c-2a2a2a2a2a2a",
+    "ctao:productDescription": "DL1 images and parameters",
+    "ctao:productCreationTime": T0 + timedelta(minutes=2),
+    "ctao:productDataCategory": "Sim",
+    "ctao:productDataLevels": ["DL1_IMAGES", "DL1_PARAMETERS"],
+    "ctao:productDataAssociation": "Subarray",
+    "ctao:productDataModelName": "ASWG",
+    "ctao:productDataModelVersion": "v6.0.0",
+    "ctao:productDataModelUrl": "https://example.org/datamodel",
+    "ctao:productFormat": "hdf5",
+    "ctao:processType": "Simulation",
+    "ctao:processSubtype": "none",
+    "ctao:processId": "prod6",
+    "ctao:activityName": "ctapipe-process",
+    "ctao:activityType": "software",
+    "ctao:activityId": "act-1",
+    "ctao:activityStartTime": T0,
+    "ctao:activitySoftwareName": "ctapipe",
+    "ctao:activitySoftwareVersion": "0.24.0",
+    "ctao:instrumentSite": "CTAO-South",
+    "ctao:instrumentClass": "Subarray",
+    "ctao:instrumentType": "unknown",
+    "ctao:instrumentSubtype": "unknown",
+    "ctao:instrumentVersion": "1",
+    "ctao:instrumentId": "alpha",
+    "ctao:contactOrganization": "CTAO",
+    "ctao:contactName": "A. Person",
+    "ctao:contactEmail": "a.person@example.org",
+    "ctao:referenceVersion": "1",
+    "ctao:referenceMeta": {"CTA PRODUCT ID": "5e4a6f0c-1111-4b5e-9d1c-2a2a2a2a2a2a"},
+}
+OUTCOME = {"ctao:status": "completed", "ctao:exitCode": 0, "ctao:durationMinutes": 2.25}
+
+
+def full_record() -> m.Record:
+    """A record in which every field of every model class is set somewhere."""
+    usage_d = m.UsageDescription("ud-1", "input", "the simulated events", "Main", "1", "ed-dataset")
+    generation_d = m.GenerationDescription("gd-1", "output", "the DL1 file", "Main", "1", "ed-dataset")
+    parameter_d = m.ParameterDescription(
+        "pd-1", "max_events", "int", "events to read at most", "ct", "meta.number", "param:maxEvents",
+        "1", "1000000", ["10", "100"], "100",
+    )  # fmt: skip
+    config_d = m.ConfigFileDescription("cd-1", "config.yaml", "application/yaml", "the tool configuration")
+    return m.Record(
+        id="record-1",
+        source="test.provenance.log",
+        index=3,
+        activities=[
+            m.Activity(
+                "act-1", "ctapipe-process", T0, T0 + timedelta(minutes=2, seconds=15), "a full run",
+                "ad-1", extra=dict(OUTCOME), system=dict(SYSTEM),
+            ),
+            m.Activity("act-0", "ctapipe-merge"),
+        ],  # fmt: skip
+        entities=[
+            m.Entity(
+                "e-entity", "entity", "notes", "/data/notes.txt", T0, T0 + timedelta(days=1),
+                "a plain entity", "17", "ed-entity",
+            ),
+            m.Entity("e-in", "dataset", "gamma.simtel.zst", "/data/gamma.simtel.zst", description="ed-dataset"),
+            m.Entity(
+                "e-out", "dataset", "gamma.dl1.h5", "/data/gamma.dl1.h5", T0 + timedelta(minutes=2),
+                description="ed-dataset", extra=dict(REFERENCE),
+            ),
+            m.Entity("e-value", "value", "max_events", value="100", description="ed-value"),
+            m.Entity("e-all", "collection", "all outputs"),
+        ],  # fmt: skip
+        agents=[
+            m.Agent(
+                "ag-person", "A. Person", "Person", "the operator", "a.person@example.org", "CTAO",
+                "+49 000", "Platanenallee 6, Zeuthen", "https://example.org/~ap", {"prov:atLocation": "Zeuthen"},
+            ),
+            m.Agent("ag-org", "CTAO", "Organization"),
+            m.Agent("ag-soft", "ctapipe", "SoftwareAgent"),
+        ],  # fmt: skip
+        usages=[m.Usage("act-1", "e-in", "input", T0 + timedelta(seconds=1), "ud-1")],
+        generations=[m.Generation("e-out", "act-1", "output", "gd-1")],
+        associations=[m.Association("act-1", "ag-person", "Operator"), m.Association("act-1", "ag-soft")],
+        attributions=[m.Attribution("e-out", "ag-org", "Publisher")],
+        derivations=[m.Derivation("e-out", "e-in")],
+        communications=[m.Communication("act-1", "act-0")],
+        memberships=[m.Membership("e-all", "e-out")],
+        parameters=[m.Parameter("act-1", "max_events", "100", "pd-1", "e-value")],
+        config_files=[m.ConfigFile("act-1", "config.yaml", "/cfg/config.yaml", "as given", "cd-1")],
+        activity_descriptions=[
+            m.ActivityDescription(
+                "ad-1", "ctapipe-process", "0.24.0", "simtel to DL1", "https://ctapipe.readthedocs.io",
+                "Reconstruction", "DL1", [usage_d], [generation_d], [parameter_d], [config_d],
+            )
+        ],  # fmt: skip
+        entity_descriptions=[
+            m.EntityDescription("ed-entity", "notes", "entity", "free notes", "https://example.org/notes", "Log"),
+            m.EntityDescription("ed-dataset", "DL1 file", "dataset", content_type="application/x-hdf5"),
+            m.EntityDescription(
+                "ed-value", "event count", "value", value_type="int", unit="ct", ucd="meta.number", utype="x:y"
+            ),
+        ],
+    )
+
+
+def _dataclass_instances(obj) -> Iterable:
+    if dataclasses.is_dataclass(obj):
+        yield obj
+        for f in dataclasses.fields(obj):
+            yield from _dataclass_instances(getattr(obj, f.name))
+    elif isinstance(obj, (list, tuple)):
+        for item in obj:
+            yield from _dataclass_instances(item)
+
+
+def test_full_record_sets_every_field_of_the_model():
+    """Guards the other tests: a field added to the model must be added to the record."""
+    record = full_record()
+    instances = list(_dataclass_instances(record))
+    classes = {obj for name in m.__all__ if dataclasses.is_dataclass(obj := getattr(m, name))}
+    assert {type(obj) for obj in instances} == classes
+    for cls in classes:
+        for f in dataclasses.fields(cls):
+            values = [getattr(obj, f.name) for obj in instances if type(obj) is cls]
+            assert any(value not in (None, "", [], {}) for value in values), f"{cls.__name__}.{f.name} is never set"
+    assert {e.kind for e in record.entities} == set(m.ENTITY_KINDS)
+    assert {a.type for a in record.agents} == set(m.AGENT_TYPES)
+    assert {d.kind for d in record.entity_descriptions} == {"entity", "dataset", "value"}
+
+
+def test_full_record_uses_every_ctao_term():
+    declared = {str(t)[len(CTAO) :] for t in _declared(_parse(ROOT / "ontology" / "ctao.ttl"))}
+    used = {name.split(":", 1)[1] for name in (*SYSTEM, *REFERENCE, *OUTCOME)} | {"system", "System"}
+    assert used == declared
+
+
+def test_every_encoded_term_is_declared():
+    quads = Encoder("https://example.org/prov/").encode(full_record()).quads
+    assert len(quads) > 150
+    assert _problems(quads, check_domains=True) == []
+
+
+def test_every_voprov_term_is_written_or_reader_only():
+    graph = _union()
+    quads = Encoder().encode(full_record()).quads
+    written = {q.predicate.value for q in quads} | {q.object.value for q in quads if q.predicate.value == str(RDF.type)}
+    written = {t[len(VOPROV) :] for t in written if t.startswith(VOPROV)}
+    declared = {str(t)[len(VOPROV) :] for t in _declared(graph) if str(t).startswith(VOPROV)}
+    deprecated = {str(t)[len(VOPROV) :] for t in graph.subjects(OWL.deprecated, None) if str(t).startswith(VOPROV)}
+    assert written | VOPROV_READER_ONLY | deprecated == declared
+    assert not written & deprecated
+
+
+def test_an_undeclared_term_is_caught():
+    """The checker itself: an invented term in each namespace is reported."""
+    quads = Encoder().encode(full_record()).quads
+    node, graph = quads[0].subject, quads[0].graph_name
+    bad = [
+        Quad(node, NamedNode(VOPROV + "colour"), Literal("red"), graph),
+        Quad(node, NamedNode(CTAO + "colour"), Literal("red"), graph),
+        Quad(node, NamedNode(PROV + "name"), Literal("red"), graph),
+        Quad(node, NamedNode(str(RDF.type)), NamedNode(PROV + "Thing"), graph),
+        Quad(node, NamedNode(str(RDF.type)), NamedNode(VOPROV + "Configfile"), graph),
+        Quad(node, NamedNode(VOPROV + "docurl"), NamedNode("https://example.org/"), graph),
+        Quad(node, NamedNode(CTAO + "nCpus"), Literal("16"), graph),
+    ]
+    problems = _problems(quads + bad)
+    assert len(problems) == len(bad), "\n".join(problems)
+
+
+def test_readme_example_uses_declared_terms():
+    text = (ROOT / "ontology" / "README.md").read_text(encoding="utf-8")
+    blocks = [block.split("```", 1)[0] for block in text.split("```trig\n")[1:]]
+    assert blocks, "ontology/README.md has no TriG example"
+    for block in blocks:
+        quads = list(parse(block, format=RdfFormat.TRIG))
+        assert quads and _problems(quads, check_domains=True) == []
+
+
+# -- the source code and the ctapipe reader ---------------------------------------------
+
+
+def _source_terms() -> list[tuple[str, str]]:
+    """``(file, IRI)`` of every ``P.x``/``V.x``/``C.x``/``R.x`` and ``V["x"]`` in provrdf's code."""
+    namespaces = {"P": PROV, "V": VOPROV, "C": CTAO, "R": PROVRDF}
+    found = []
+    for path in sorted((ROOT / "provrdf").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "provrdf.rdf.terms"
+            for alias in node.names
+            if alias.name in namespaces
+        }
+        for node in ast.walk(tree):
+            name = None
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and not node.attr.startswith("_"):
+                holder, name = node.value.id, node.attr
+            elif (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.value, ast.Name)
+                and isinstance(node.slice, ast.Constant)
+                and isinstance(node.slice.value, str)
+            ):
+                holder, name = node.value.id, node.slice.value
+            if name is not None and holder in imported:
+                found.append((str(path.relative_to(ROOT)), namespaces[holder] + name))
+    return found
+
+
+def test_every_term_named_in_the_code_exists():
+    declared = {str(t) for t in _declared(_union())}
+    prov_terms = {PROV + name for name in PROV_CLASSES | PROV_PROPERTIES}
+    unknown = [f"{where}: {iri}" for where, iri in _source_terms() if iri not in declared | prov_terms]
+    assert not unknown, "\n".join(unknown)
+
+
+def _reader_inputs() -> list[Path]:
+    """The ctapipe logs present when the tests are collected (none is fine)."""
+    found = []
+    for folder in (ROOT / "tests" / "data" / "ctapipe", ROOT / "provrdf" / "data" / "demo"):
+        if folder.is_dir():
+            found += [p for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+    return found
+
+
+@pytest.mark.parametrize("path", _reader_inputs(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_ctapipe_reader_output_is_declared(path):
+    from provrdf.capture import get_reader
+    from provrdf.errors import ParseError
+
+    reader = get_reader("ctapipe")
+    if path.is_relative_to(ROOT / "provrdf" / "data" / "demo"):
+        head = path.read_bytes()[:65536].decode("utf-8", errors="replace")
+        if not reader.sniff(head):
+            pytest.skip("not a ctapipe provenance log")
+    encoder = Encoder()
+    records = [item for item in reader.read(path) if not isinstance(item, ParseError)]
+    problems = sorted({problem for record in records for problem in _problems(encoder.encode(record).quads, check_domains=True)})
+    assert not problems, "\n".join(problems)
