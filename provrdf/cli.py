@@ -52,12 +52,12 @@ def _failures() -> Iterator[None]:
 @contextmanager
 def _progress(label: str) -> Iterator:
     """A record counter on stderr, shown only on a terminal."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
     with click.progressbar(length=0, label=label, file=sys.stderr, show_eta=False,
                            show_percent=False, show_pos=True) as bar:
-        if not sys.stderr.isatty():
-            yield lambda: None
-        else:
-            yield lambda: bar.update(1)
+        yield lambda: bar.update(1)
 
 
 def _summary(report: IngestReport, verb: str) -> None:

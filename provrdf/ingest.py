@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator
 from pyoxigraph import Literal, NamedNode, Quad
 
 from provrdf import __version__
-from provrdf.capture import read as read_source
+from provrdf.capture import get_reader, read as read_source
 from provrdf.errors import Error, ParseError
 from provrdf.model import Record
 from provrdf.rdf.encode import Encoded, Encoder
@@ -97,7 +97,15 @@ class Ingester:
         self._written: dict[NamedNode, int] = {}  # description graph → hash of its quads
 
     def run(self, paths: Iterable[str | Path], format: str = "auto") -> IngestReport:
-        """Ingest every file of ``paths``; return the accumulated report."""
+        """Ingest every file of ``paths``; return the accumulated report.
+
+        Raises
+        ------
+        FormatError
+            When ``format`` names no reader (before anything is read).
+        """
+        if format != "auto":
+            get_reader(format)
         for path in paths:
             self.file(Path(path), format)
         return self.report

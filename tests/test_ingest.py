@@ -29,7 +29,7 @@ def dump(store) -> bytes:
 
 
 def count(store, sparql: str) -> int:
-    return int(next(iter(query(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ {sparql} }}")))["n"].value)
+    return int(next(iter(query(store, f"SELECT (COUNT(DISTINCT *) AS ?n) WHERE {{ {sparql} }}")))["n"].value)
 
 
 def test_demo_chain_is_one_connected_lineage(memory_store):
