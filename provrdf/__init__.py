@@ -12,19 +12,10 @@ The operations are in :mod:`provrdf.api` and re-exported here::
     provrdf.ingest(store, ["ctapipe-process.provenance.log"])
 """
 
-from __future__ import annotations
-
-from typing import Any
-
 __version__ = "0.1.0"
 
+# Imported after __version__ (the ingest log records it). Binding the functions
+# here also makes ``provrdf.lineage`` the function, not the module of that name.
+from provrdf.api import export, format_results, ingest, lineage, open_store, query, validate  # noqa: E402
+
 __all__ = ["open_store", "ingest", "validate", "query", "lineage", "export", "format_results", "__version__"]
-
-
-def __getattr__(name: str) -> Any:
-    # The API pulls in rdflib, pySHACL and pyoxigraph: load it on first use only.
-    if name in __all__:
-        from provrdf import api
-
-        return getattr(api, name)
-    raise AttributeError(f"module 'provrdf' has no attribute {name!r}")

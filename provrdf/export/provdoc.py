@@ -149,7 +149,7 @@ class _Converter:
             elif predicate == PROV + "atTime":
                 time = self.value(obj)
             elif predicate == _TYPE:
-                if obj.value not in _RELATIONS or kind.writer == "wasInfluencedBy":
+                if not obj.value.startswith(PROV):  # the PROV class is the relation itself
                     attributes.append(("prov:type", self.qname(obj.value)))
             else:
                 attributes.append(self.attribute(predicate, obj))
