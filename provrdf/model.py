@@ -33,6 +33,7 @@ __all__ = [
     "Parameter",
     "ParameterDescription",
     "Record",
+
     "Association",
     "Attribution",
     "Usage",
@@ -48,7 +49,6 @@ ENTITY_KINDS = ("entity", "dataset", "value", "collection")
 #: namespace (``"ctao"`` for the CTAO terms). A list value is several facts.
 Extra = dict[str, Any]
 
-
 @dataclass
 class Activity:
     """A ProvDM Activity: one run of a tool or one call of a method."""
@@ -62,7 +62,6 @@ class Activity:
     extra: Extra = field(default_factory=dict)
     #: a nested block of source facts (the ctapipe ``system`` block)
     system: Extra = field(default_factory=dict)
-
 
 @dataclass
 class Entity:
@@ -79,7 +78,6 @@ class Entity:
     description: str | None = None  #: local id of an :class:`EntityDescription`
     extra: Extra = field(default_factory=dict)
 
-
 @dataclass
 class Agent:
     """A ProvDM Agent; ``type`` is one of :data:`AGENT_TYPES`."""
@@ -95,7 +93,6 @@ class Agent:
     url: str | None = None
     extra: Extra = field(default_factory=dict)
 
-
 @dataclass
 class Usage:
     """Activity *used* Entity."""
@@ -106,7 +103,6 @@ class Usage:
     time: datetime | None = None
     description: str | None = None  #: local id of a :class:`UsageDescription`
 
-
 @dataclass
 class Generation:
     """Entity *wasGeneratedBy* Activity (ProvDM gives it no time)."""
@@ -116,7 +112,6 @@ class Generation:
     role: str | None = None
     description: str | None = None  #: local id of a :class:`GenerationDescription`
 
-
 @dataclass
 class Association:
     """Activity *wasAssociatedWith* Agent."""
@@ -124,7 +119,6 @@ class Association:
     activity: str
     agent: str
     role: str | None = None
-
 
 @dataclass
 class Attribution:
@@ -134,14 +128,12 @@ class Attribution:
     agent: str
     role: str | None = None
 
-
 @dataclass
 class Derivation:
     """Entity *wasDerivedFrom* Entity."""
 
     generated: str
     used: str
-
 
 @dataclass
 class Communication:
@@ -150,14 +142,12 @@ class Communication:
     informed: str
     informant: str
 
-
 @dataclass
 class Membership:
     """Collection *hadMember* Entity."""
 
     collection: str
     member: str
-
 
 @dataclass
 class Parameter:
@@ -169,7 +159,6 @@ class Parameter:
     description: str | None = None  #: local id of a :class:`ParameterDescription`
     reference: str | None = None  #: local id of a value entity it came from
 
-
 @dataclass
 class ConfigFile:
     """A configuration file read by one activity."""
@@ -179,7 +168,6 @@ class ConfigFile:
     location: str | None = None
     comment: str | None = None
     description: str | None = None  #: local id of a :class:`ConfigFileDescription`
-
 
 @dataclass
 class EntityDescription:
@@ -197,30 +185,24 @@ class EntityDescription:
     ucd: str | None = None
     utype: str | None = None
 
+@dataclass
+class _RoleDescription:
+    """Template of a relation with a role; see the two kinds below."""
+
+    id: str
+    role: str
+    description: str | None = None
+    type: str | None = None
+    multiplicity: str | None = None
+    entity_description: str | None = None
 
 @dataclass
-class UsageDescription:
+class UsageDescription(_RoleDescription):
     """Template of a Usage inside an :class:`ActivityDescription`."""
 
-    id: str
-    role: str
-    description: str | None = None
-    type: str | None = None
-    multiplicity: str | None = None
-    entity_description: str | None = None
-
-
 @dataclass
-class GenerationDescription:
+class GenerationDescription(_RoleDescription):
     """Template of a Generation inside an :class:`ActivityDescription`."""
-
-    id: str
-    role: str
-    description: str | None = None
-    type: str | None = None
-    multiplicity: str | None = None
-    entity_description: str | None = None
-
 
 @dataclass
 class ParameterDescription:
@@ -238,7 +220,6 @@ class ParameterDescription:
     options: list[str] = field(default_factory=list)
     default: str | None = None
 
-
 @dataclass
 class ConfigFileDescription:
     """Template of a ConfigFile."""
@@ -247,7 +228,6 @@ class ConfigFileDescription:
     name: str
     content_type: str
     description: str | None = None
-
 
 @dataclass
 class ActivityDescription:
@@ -264,7 +244,6 @@ class ActivityDescription:
     generations: list[GenerationDescription] = field(default_factory=list)
     parameters: list[ParameterDescription] = field(default_factory=list)
     config_files: list[ConfigFileDescription] = field(default_factory=list)
-
 
 @dataclass
 class Record:
