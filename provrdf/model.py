@@ -40,14 +40,17 @@ __all__ = [
     "UsageDescription",
 ]
 
+
 #: The closed list of ProvDM agent types.
 AGENT_TYPES = ("Person", "Organization", "SoftwareAgent")
 #: Entity kinds: a plain entity or one of the ProvDM subclasses.
 ENTITY_KINDS = ("entity", "dataset", "value", "collection")
 
+
 #: Source-specific facts: ``{term name: value}`` written under a reader's own
 #: namespace (``"ctao"`` for the CTAO terms). A list value is several facts.
 Extra = dict[str, Any]
+
 
 @dataclass
 class Activity:
@@ -62,6 +65,7 @@ class Activity:
     extra: Extra = field(default_factory=dict)
     #: a nested block of source facts (the ctapipe ``system`` block)
     system: Extra = field(default_factory=dict)
+
 
 @dataclass
 class Entity:
@@ -78,6 +82,7 @@ class Entity:
     description: str | None = None  #: local id of an :class:`EntityDescription`
     extra: Extra = field(default_factory=dict)
 
+
 @dataclass
 class Agent:
     """A ProvDM Agent; ``type`` is one of :data:`AGENT_TYPES`."""
@@ -93,6 +98,7 @@ class Agent:
     url: str | None = None
     extra: Extra = field(default_factory=dict)
 
+
 @dataclass
 class Usage:
     """Activity *used* Entity."""
@@ -103,6 +109,7 @@ class Usage:
     time: datetime | None = None
     description: str | None = None  #: local id of a :class:`UsageDescription`
 
+
 @dataclass
 class Generation:
     """Entity *wasGeneratedBy* Activity (ProvDM gives it no time)."""
@@ -112,6 +119,7 @@ class Generation:
     role: str | None = None
     description: str | None = None  #: local id of a :class:`GenerationDescription`
 
+
 @dataclass
 class Association:
     """Activity *wasAssociatedWith* Agent."""
@@ -119,6 +127,7 @@ class Association:
     activity: str
     agent: str
     role: str | None = None
+
 
 @dataclass
 class Attribution:
@@ -128,12 +137,14 @@ class Attribution:
     agent: str
     role: str | None = None
 
+
 @dataclass
 class Derivation:
     """Entity *wasDerivedFrom* Entity."""
 
     generated: str
     used: str
+
 
 @dataclass
 class Communication:
@@ -142,12 +153,14 @@ class Communication:
     informed: str
     informant: str
 
+
 @dataclass
 class Membership:
     """Collection *hadMember* Entity."""
 
     collection: str
     member: str
+
 
 @dataclass
 class Parameter:
@@ -159,6 +172,7 @@ class Parameter:
     description: str | None = None  #: local id of a :class:`ParameterDescription`
     reference: str | None = None  #: local id of a value entity it came from
 
+
 @dataclass
 class ConfigFile:
     """A configuration file read by one activity."""
@@ -168,6 +182,7 @@ class ConfigFile:
     location: str | None = None
     comment: str | None = None
     description: str | None = None  #: local id of a :class:`ConfigFileDescription`
+
 
 @dataclass
 class EntityDescription:
@@ -185,6 +200,7 @@ class EntityDescription:
     ucd: str | None = None
     utype: str | None = None
 
+
 @dataclass
 class _RoleDescription:
     """Template of a relation with a role; see the two kinds below."""
@@ -196,13 +212,16 @@ class _RoleDescription:
     multiplicity: str | None = None
     entity_description: str | None = None
 
+
 @dataclass
 class UsageDescription(_RoleDescription):
     """Template of a Usage inside an :class:`ActivityDescription`."""
 
+
 @dataclass
 class GenerationDescription(_RoleDescription):
     """Template of a Generation inside an :class:`ActivityDescription`."""
+
 
 @dataclass
 class ParameterDescription:
@@ -220,6 +239,7 @@ class ParameterDescription:
     options: list[str] = field(default_factory=list)
     default: str | None = None
 
+
 @dataclass
 class ConfigFileDescription:
     """Template of a ConfigFile."""
@@ -228,6 +248,7 @@ class ConfigFileDescription:
     name: str
     content_type: str
     description: str | None = None
+
 
 @dataclass
 class ActivityDescription:
@@ -244,6 +265,7 @@ class ActivityDescription:
     generations: list[GenerationDescription] = field(default_factory=list)
     parameters: list[ParameterDescription] = field(default_factory=list)
     config_files: list[ConfigFileDescription] = field(default_factory=list)
+
 
 @dataclass
 class Record:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 
-import pytest
 from pyoxigraph import RdfFormat, serialize
 
 from provrdf.api import ingest, lineage, query, validate
