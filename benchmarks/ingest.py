@@ -305,6 +305,12 @@ def census(store: Any) -> dict[str, int]:
                              f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ {pattern} }} "
                              f'FILTER(STRSTARTS(STR(?g), "{BUNDLES}")) }}')
 
+    def relations(shortcut: str, qualifier: str, target: str) -> int:
+        """Distinct (graph, subject, object) of a relation, written as a shortcut or only qualified."""
+        pattern = (f"{{ ?x prov:{shortcut} ?y }} UNION {{ ?x prov:{qualifier} ?q . ?q prov:{target} ?y }}")
+        return _count(store, f"PREFIX prov: <{PROV}> SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?g ?x ?y "
+                             f"WHERE {{ GRAPH ?g {{ {pattern} }} FILTER(STRSTARTS(STR(?g), \"{BUNDLES}\")) }} }}")
+
     return {
         "quads": len(store),
         "record_graphs": _count(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
@@ -315,10 +321,11 @@ def census(store: Any) -> dict[str, int]:
         "parameters": per_graph("?x a voprov:Parameter"),
         "config_files": per_graph("?x a voprov:ConfigFile"),
         "agents": per_graph("?x a prov:Agent"),
-        "used": per_graph("?x prov:used ?y"),
-        "wasGeneratedBy": per_graph("?x prov:wasGeneratedBy ?y"),
-        "wasAssociatedWith": per_graph("?x prov:wasAssociatedWith ?y"),
-        "wasAttributedTo": per_graph("?x prov:wasAttributedTo ?y"),
+        "used": relations("used", "qualifiedUsage", "entity"),
+        "wasGeneratedBy": relations("wasGeneratedBy", "qualifiedGeneration", "activity"),
+        "wasAssociatedWith": relations("wasAssociatedWith", "qualifiedAssociation", "agent"),
+        "wasAttributedTo": relations("wasAttributedTo", "qualifiedAttribution", "agent"),
+        "influences": per_graph("?x prov:wasInfluencedBy|voprov:wasConfiguredBy ?y"),
     }
 
 
@@ -662,7 +669,7 @@ def content_table(results: dict[str, dict], n: int) -> str:
     if not keys:
         return ""
     fields = ["record_quads", "activities_run", "entities_dataset", "parameters", "config_files", "agents",
-              "used", "wasGeneratedBy", "wasAssociatedWith", "wasAttributedTo"]
+              "used", "wasGeneratedBy", "wasAssociatedWith", "wasAttributedTo", "influences"]
     rows = [f"{'per record (averaged over N)':<30}" + "".join(f" {'(' + k + ')':>10}" for k in keys)]
     for field in fields:
         rows.append(f"{field:<30}" + "".join(f" {results[k]['census'][field] / n:>10.2f}" for k in keys))

@@ -76,7 +76,7 @@ class _GraphWriter:
         self.quads: list[Quad] = []
 
     def add(self, subject: NamedNode, predicate: NamedNode, obj: Any) -> None:
-        if obj is None or obj == "" or obj == []:
+        if obj is None or obj == []:
             return
         if isinstance(obj, (list, tuple)):
             for item in obj:
@@ -131,7 +131,7 @@ class Encoder:
             self._agent(w, agent)
         self._relations(w, record)
         self._configuration(w, record)
-        out.graphs[graph] = w.quads
+        out.graphs[graph] = list(dict.fromkeys(w.quads))  # a relation stated twice is one
         for description in record.activity_descriptions:
             dw = _GraphWriter(self.iri("description/activity", description.id))
             self._activity_description(dw, description)
@@ -176,7 +176,9 @@ class Encoder:
     def _agent(self, w: _GraphWriter, a: m.Agent) -> None:
         node = self.iri("agent", a.id)
         w.types(node, (P.Agent, V.Agent))
-        if a.type in _AGENT_CLASSES:
+        if a.type is not None:
+            if a.type not in _AGENT_CLASSES:
+                raise ValueError(f"agent {a.id!r} has type {a.type!r}, not one of {', '.join(_AGENT_CLASSES)}")
             w.types(node, (_AGENT_CLASSES[a.type],))
         w.add(node, LABEL, a.name)
         w.add(node, COMMENT, a.comment)
