@@ -641,8 +641,10 @@ def parameter_without_name(broken):
 @case
 def parameter_without_value(broken):
     """vosh:ParameterValueShape (minCount)."""
-    return with_parameter("" if broken else "1000"), expect(
-        broken, violation(PARAMETER, PROV + "value", VOSH + "ParameterValueShape"))
+    quads = quads_of(with_parameter("1000"))
+    if broken:
+        quads = without(quads, PARAMETER, P.value)
+    return quads, expect(broken, violation(PARAMETER, PROV + "value", VOSH + "ParameterValueShape"))
 
 
 @case
@@ -948,10 +950,12 @@ def test_parameter_value_of_its_value_type(validator, broken):
         assert by_focus[nodes[0]].value == "3.5"
 
 
-def test_empty_value_is_a_missing_value(validator):
-    """The encoder drops an empty string, so "" is reported as a missing value, not a bad int."""
+def test_empty_value_is_kept_and_checked_against_its_type(validator):
+    """The encoder keeps an empty string: it is a value, and not an int."""
     record, (parameter,) = with_parameters([("int", "")])
-    assert summary(validator, record) == {violation(parameter, PROV + "value", VOSH + "ParameterValueShape")}
+    assert summary(validator, record) == {violation(parameter, PROV + "value", VOSH + "ValueOfValueTypeShape")}
+    record, _ = with_parameters([("char", "")])
+    assert check(validator, record) == []
 
 
 def test_value_types_not_checked_or_any_case(validator):

@@ -75,8 +75,9 @@ class _GraphWriter:
         self.graph = graph
         self.quads: list[Quad] = []
 
-    def add(self, subject: NamedNode, predicate: NamedNode, obj: Any) -> None:
-        if obj is None or obj == []:
+    def add(self, subject: NamedNode, predicate: NamedNode, obj: Any, *, keep_empty: bool = False) -> None:
+        """Add a triple; ``None``, ``[]`` and (unless ``keep_empty``) ``""`` mean no value."""
+        if obj is None or obj == [] or (obj == "" and not keep_empty):
             return
         if isinstance(obj, (list, tuple)):
             for item in obj:
@@ -168,7 +169,7 @@ class Encoder:
         w.add(node, P.generatedAtTime, e.generated_at)
         w.add(node, P.invalidatedAtTime, e.invalidated_at)
         w.add(node, COMMENT, e.comment)
-        w.add(node, P.value, e.value)
+        w.add(node, P.value, e.value, keep_empty=True)
         if e.description:
             w.add(node, V.isDescribedBy, self.iri("description/entity", e.description))
         w.extra(node, e.extra)
@@ -256,7 +257,7 @@ class Encoder:
             node = self.iri("parameter", f"{p.activity}/{p.name}")
             w.types(node, (P.Entity, V.Parameter))
             w.add(node, LABEL, p.name)
-            w.add(node, P.value, p.value)
+            w.add(node, P.value, p.value, keep_empty=True)  # "" is a real setting
             if p.description:
                 w.add(node, V.isDescribedBy, self.iri("description/parameter", p.description))
             if p.reference:
