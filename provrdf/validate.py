@@ -16,7 +16,7 @@ import rdflib
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query
-from pyoxigraph import Quad, RdfFormat, serialize
+from pyoxigraph import BlankNode, NamedNode, Quad
 from rdflib.namespace import SH
 
 from provrdf.resources import shape_files
@@ -65,10 +65,38 @@ class _DataGraph(rdflib.Graph):
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 def to_rdflib(quads: Iterable[Quad]) -> rdflib.Graph:
-    """The triples of ``quads`` (all graphs merged) as an rdflib graph."""
-    data = serialize((quad.triple for quad in quads), format=RdfFormat.N_TRIPLES)
-    return _DataGraph().parse(data=data, format="nt")
+    """The triples of ``quads`` (all graphs merged) as an rdflib graph.
+
+    >>> from pyoxigraph import Literal, NamedNode
+    >>> a = NamedNode("https://example.org/a")
+    >>> len(to_rdflib([Quad(a, a, Literal("x")), Quad(a, a, Literal("x"), a)]))
+    1
+    """
+    iris: dict[str, rdflib.URIRef] = {}
+
+    def iri(value: str) -> rdflib.URIRef:
+        node = iris.get(value)
+        if node is None:
+            node = iris[value] = rdflib.URIRef(value)
+        return node
+
+    def term(node: Any) -> rdflib.term.Node:
+        if isinstance(node, NamedNode):
+            return iri(node.value)
+        if isinstance(node, BlankNode):
+            return rdflib.BNode(node.value)
+        if node.language:
+            return rdflib.Literal(node.value, lang=node.language)
+        datatype = node.datatype.value
+        return rdflib.Literal(node.value, datatype=None if datatype == _XSD_STRING else iri(datatype))
+
+    graph = _DataGraph()
+    graph.addN((term(q.subject), iri(q.predicate.value), term(q.object), graph) for q in quads)
+    return graph
 
 
 class Validator:
