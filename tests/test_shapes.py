@@ -678,7 +678,7 @@ def configuration(data: Data, artefact: str) -> str:
 
 @case
 def artefact_type_unknown(broken):
-    """vosh:ArtefactTypeShape (sh:in), with vosh:ArtefactClassShape: no branch of the sh:or holds."""
+    """vosh:ArtefactTypeShape (sh:in); no artefact class is checked for an unknown type."""
     quads = quads_of(with_parameter())
     link = configuration(quads, PARAMETER)
     if broken:
@@ -686,13 +686,12 @@ def artefact_type_unknown(broken):
     return quads, expect(
         broken,
         violation(link, VOPROV + "artefactType", VOSH + "ArtefactTypeShape"),
-        violation(link, None, VOSH + "ArtefactClassShape"),
     )
 
 
 @case
 def artefact_type_missing(broken):
-    """vosh:ArtefactTypeShape (minCount), with vosh:ArtefactClassShape."""
+    """vosh:ArtefactTypeShape (minCount)."""
     quads = quads_of(with_config())
     link = configuration(quads, CONFIG)
     if broken:
@@ -700,7 +699,6 @@ def artefact_type_missing(broken):
     return quads, expect(
         broken,
         violation(link, VOPROV + "artefactType", VOSH + "ArtefactTypeShape"),
-        violation(link, None, VOSH + "ArtefactClassShape"),
     )
 
 
@@ -716,12 +714,22 @@ def artefact_missing(broken):
 
 @case
 def artefact_of_the_other_type(broken):
-    """vosh:ArtefactClassShape — a parameter announced as a ConfigFile."""
+    """vosh:ConfigFileArtefactShape — a parameter announced as a ConfigFile."""
     quads = quads_of(with_parameter())
     link = configuration(quads, PARAMETER)
     if broken:
         quads = replaced(quads, link, V.artefactType, Literal("ConfigFile"))
-    return quads, expect(broken, violation(link, None, VOSH + "ArtefactClassShape"))
+    return quads, expect(broken, violation(link, VOPROV + "artefact", VOSH + "ConfigFileArtefactShape"))
+
+
+@case
+def config_file_announced_as_parameter(broken):
+    """vosh:ParameterArtefactShape — a config file announced as a Parameter."""
+    quads = quads_of(with_config())
+    link = configuration(quads, CONFIG)
+    if broken:
+        quads = replaced(quads, link, V.artefactType, Literal("Parameter"))
+    return quads, expect(broken, violation(link, VOPROV + "artefact", VOSH + "ParameterArtefactShape"))
 
 
 # ---------------------------------------------------------------------------
@@ -1171,3 +1179,15 @@ def test_described_value_target_selects_only_described_nodes():
     data = to_rdflib(quads_of(record))
     found = {str(row[0]) for row in data.query(select, initNs={"voprov": VOPROV})}
     assert found == {PARAMETER, VALUE}
+
+
+@pytest.mark.parametrize("shape,artefact", [("ParameterLinkShape", "parameter"), ("ConfigFileLinkShape", "configfile")])
+def test_link_targets_select_links_by_their_artefact_type(shape, artefact):
+    """vosh:ParameterLinkShape and vosh:ConfigFileLinkShape select only the links of their type."""
+    graph = _shapes()
+    target = graph.value(rdflib.URIRef(VOSH + shape), SH.target)
+    select = str(graph.value(target, SH.select))
+    quads = quads_of(with_config()) + quads_of(with_parameter())
+    found = {str(row[0]) for row in to_rdflib(quads).query(select, initNs={"voprov": VOPROV})}
+    links = {q.subject.value for q in quads if q.predicate == V.artefact and f"/{artefact}/" in q.object.value}
+    assert found == links and len(links) == 1
