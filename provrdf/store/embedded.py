@@ -55,6 +55,19 @@ class EmbeddedStore(Store):
             key=lambda g: g.value,
         )
 
+    def replace(self, graphs: dict[pyoxigraph.NamedNode, list[pyoxigraph.Quad]],
+                also: Iterable[pyoxigraph.Quad] = ()) -> None:
+        if any(self._store.contains_named_graph(graph) for graph in graphs):
+            super().replace(graphs, also)
+            return
+        # Nothing to drop: one transactional extend does the same as the SPARQL
+        # update, without writing and parsing the quads as SPARQL text.
+        quads = [quad for quads in graphs.values() for quad in quads] + list(also)
+        try:
+            self._store.extend(quads)
+        except OSError as err:
+            raise StoreError(f"cannot write the store at {self.location}: {err}") from err
+
     def bulk_load(self, quads: Iterable[pyoxigraph.Quad]) -> None:
         self._store.bulk_extend(quads)
 
