@@ -45,9 +45,12 @@ class Rejection:
     record: int | None
     message: str
     issues: list[Issue] = field(default_factory=list)
+    line: int | None = None  #: line in the source, when the reader knows it
 
     def __str__(self) -> str:
         where = self.source if self.record is None else f"{self.source}, record {self.record}"
+        if self.line is not None:
+            where += f", line {self.line}"
         lines = [f"{where}: {self.message}"] + [f"  {issue}" for issue in self.issues]
         return "\n".join(lines)
 
@@ -130,7 +133,7 @@ class Ingester:
         for item in items:
             self.on_record()
             if isinstance(item, ParseError):
-                self.report.rejected.append(Rejection(item.source, item.record, item.message))
+                self.report.rejected.append(Rejection(item.source, item.record, item.message, line=item.line))
                 continue
             try:
                 encoded.append(self.encoder.encode(item))

@@ -131,3 +131,11 @@ def test_unknown_file_format_is_a_rejection(memory_store, tmp_path):
     report = ingest(memory_store, [text])
     (rejection,) = report.rejected
     assert "not a provenance format provrdf knows (tried: ctapipe" in rejection.message
+
+
+def test_truncated_log_keeps_the_complete_records_and_names_the_line(memory_store):
+    report = ingest(memory_store, [DATA / "ctapipe" / "truncated.provenance.log"])
+    assert report.stored == 2
+    (rejection,) = report.rejected
+    assert (rejection.record, rejection.line) == (2, 640)
+    assert str(rejection).startswith(f"{DATA / 'ctapipe' / 'truncated.provenance.log'}, record 2, line 640: invalid JSON")

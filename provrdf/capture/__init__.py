@@ -86,7 +86,7 @@ def detect(path: Path) -> Reader:
     for reader in readers.values():
         if reader.sniff(head):
             return reader
-    raise FormatError(f"{path}: not a provenance format provrdf knows (tried: {', '.join(readers)})")
+    raise FormatError(f"not a provenance format provrdf knows (tried: {', '.join(readers)})")
 
 
 def read(path: Path, format: str = "auto") -> tuple[Reader, Iterator[Record | ParseError]]:
