@@ -10,7 +10,7 @@ import sys
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 import click
 
@@ -50,14 +50,22 @@ def _failures() -> Iterator[None]:
 
 
 @contextmanager
-def _progress(label: str) -> Iterator:
-    """A record counter on stderr, shown only on a terminal."""
+def _progress(label: str, files: tuple[Path, ...]) -> Iterator[tuple[Iterable[Path], Callable[[], None]]]:
+    """Files to read, advancing a bar on stderr (only on a terminal), and a
+    per-record tick that shows how many records were read so far."""
     if not sys.stderr.isatty():
-        yield lambda: None
+        yield files, lambda: None
         return
-    with click.progressbar(length=0, label=label, file=sys.stderr, show_eta=False,
-                           show_percent=False, show_pos=True) as bar:
-        yield lambda: bar.update(1)
+    count = 0
+    with click.progressbar(files, label=label, file=sys.stderr, show_pos=True,
+                           item_show_func=lambda _: f"{count} records") as bar:
+        def tick() -> None:
+            nonlocal count
+            count += 1
+            if count % 64 == 0:
+                bar.render_progress()
+
+        yield bar, tick
 
 
 def _summary(report: IngestReport, verb: str) -> None:
@@ -83,8 +91,8 @@ def _summary(report: IngestReport, verb: str) -> None:
 @_FILES
 def ingest(location: str | None, input_format: str, no_validate: bool, files: tuple[Path, ...]) -> None:
     """Read provenance FILES, check them and store every good record."""
-    with _failures(), api.open_store(location) as store, _progress("ingesting") as tick:
-        report = api.ingest(store, files, format=input_format, validate=not no_validate, on_record=tick)
+    with _failures(), api.open_store(location) as store, _progress("ingesting", files) as (paths, tick):
+        report = api.ingest(store, paths, format=input_format, validate=not no_validate, on_record=tick)
     _summary(report, "stored")
     sys.exit(0 if report.ok else 1)
 
@@ -94,8 +102,8 @@ def ingest(location: str | None, input_format: str, no_validate: bool, files: tu
 @_FILES
 def validate(input_format: str, files: tuple[Path, ...]) -> None:
     """Check provenance FILES as ingest would, storing nothing."""
-    with _failures(), _progress("validating") as tick:
-        report = api.validate(files, format=input_format, on_record=tick)
+    with _failures(), _progress("validating", files) as (paths, tick):
+        report = api.validate(paths, format=input_format, on_record=tick)
     _summary(report, "valid")
     sys.exit(0 if report.ok else 1)
 
