@@ -685,16 +685,17 @@ def content_table(results: dict[str, dict], n: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--n", type=int, default=1000, help="number of ctapipe activities (records)")
-    parser.add_argument("--per-file", type=int, default=100, help="activities per provenance log file")
+                                     epilog="See benchmarks/README.md for the variants and the columns.")
+    parser.add_argument("--n", type=int, default=1000, help="number of ctapipe activities (records); default 1000")
+    parser.add_argument("--per-file", type=int, default=100, help="activities per provenance log file; default 100")
     parser.add_argument("--per-run", type=int, default=1,
-                        help="activities per JSON array (arrays are concatenated in a file, as ctapipe appends)")
-    parser.add_argument("--seed", type=int, default=20250327, help="seed of the synthetic data")
+                        help="activities per JSON array; the arrays of a file are written back to back, "
+                             "as ctapipe appends one per run to a reused log; default 1")
+    parser.add_argument("--seed", type=int, default=20250327, help="seed of the synthetic data; default 20250327")
     parser.add_argument("--batch", type=int, default=None,
-                        help="records per pySHACL run in provrdf (default: provrdf's BATCH_SIZE)")
-    parser.add_argument("--variants", default="abcd", help="which variants to run (d needs a)")
-    parser.add_argument("--workdir", default=None, help="where logs and stores go (default: a new temp dir)")
+                        help="records per pySHACL run in provrdf; default provrdf's BATCH_SIZE")
+    parser.add_argument("--variants", default="abcd", help="which variants to run (d needs a); default abcd")
+    parser.add_argument("--workdir", default=None, help="where logs and stores go (kept); default a new temp dir, removed at the end")
     parser.add_argument("--keep", action="store_true", help="keep the temp workdir")
     parser.add_argument("--json", dest="json_out", default=None, help="also write the figures to this JSON file")
     parser.add_argument("--variant", default=None, help=argparse.SUPPRESS)  # subprocess mode
