@@ -802,40 +802,40 @@ def association_with_two_roles(broken):
 # ---------------------------------------------------------------------------
 
 
+def role_against_description(broken: bool, relation: str, wrong: str | None):
+    """A described usage or generation whose role is ``wrong`` when broken, else its description's."""
+    record = described()
+    if relation == "usage":
+        record.usages[0].role = wrong if broken else "DL0/Event"
+        node = qualified(record, ACTIVITY, P.qualifiedUsage)
+    else:
+        record.generations[0].role = wrong if broken else "DL1/Event"
+        node = qualified(record, OUTPUT, P.qualifiedGeneration)
+    return record, expect(broken, violation(node, PROV + "hadRole", VOSH + "RoleMatchesDescriptionShape"))
+
+
 @case
 def usage_role_differs_from_description(broken):
     """vosh:RoleMatchesDescriptionShape (different role) on a usage."""
-    record = described()
-    record.usages[0].role = "DL0/Events" if broken else "DL0/Event"
-    usage = qualified(record, ACTIVITY, P.qualifiedUsage)
-    return record, expect(broken, violation(usage, PROV + "hadRole", VOSH + "RoleMatchesDescriptionShape"))
+    return role_against_description(broken, "usage", "DL0/Events")
 
 
 @case
 def usage_role_missing_with_description(broken):
     """vosh:RoleMatchesDescriptionShape (missing role) on a usage."""
-    record = described()
-    record.usages[0].role = None if broken else "DL0/Event"
-    usage = qualified(record, ACTIVITY, P.qualifiedUsage)
-    return record, expect(broken, violation(usage, PROV + "hadRole", VOSH + "RoleMatchesDescriptionShape"))
+    return role_against_description(broken, "usage", None)
 
 
 @case
 def generation_role_differs_from_description(broken):
     """vosh:RoleMatchesDescriptionShape (different role) on a generation."""
-    record = described()
-    record.generations[0].role = "DL1/Images" if broken else "DL1/Event"
-    generation = qualified(record, OUTPUT, P.qualifiedGeneration)
-    return record, expect(broken, violation(generation, PROV + "hadRole", VOSH + "RoleMatchesDescriptionShape"))
+    return role_against_description(broken, "generation", "DL1/Images")
 
 
 @case
 def generation_role_missing_with_description(broken):
     """vosh:RoleMatchesDescriptionShape (missing role) on a generation."""
-    record = described()
-    record.generations[0].role = None if broken else "DL1/Event"
-    generation = qualified(record, OUTPUT, P.qualifiedGeneration)
-    return record, expect(broken, violation(generation, PROV + "hadRole", VOSH + "RoleMatchesDescriptionShape"))
+    return role_against_description(broken, "generation", None)
 
 
 def test_role_messages_quote_both_roles(validator):
