@@ -64,11 +64,18 @@ class _Converter:
     def __init__(self, base: str) -> None:
         self.doc = pm.ProvDocument()
         self.default = self.doc.set_default_namespace(base) or pm.Namespace("", base)
+        self.names: dict[str, pm.QualifiedName] = {}  # the same IRIs recur on every record
         for prefix, iri in PREFIXES.items():
             if prefix not in ("prov", "xsd"):
                 self.doc.add_namespace(prefix, iri)
 
     def qname(self, iri: str) -> pm.QualifiedName:
+        name = self.names.get(iri)
+        if name is None:
+            name = self.names[iri] = self._qname(iri)
+        return name
+
+    def _qname(self, iri: str) -> pm.QualifiedName:
         namespaces = sorted(self.doc.get_registered_namespaces(), key=lambda ns: -len(ns.uri))
         for namespace in namespaces + [pm.PROV, pm.XSD, self.default]:
             if iri.startswith(namespace.uri) and len(iri) > len(namespace.uri):
