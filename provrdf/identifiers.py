@@ -2,6 +2,8 @@
 
 >>> mint("https://example.org/prov/", "entity", "/data/dl1 run.h5")
 'https://example.org/prov/entity//data/dl1%20run.h5'
+>>> mint("https://example.org/prov/", "entity", external("urn:uuid:1234"))
+'urn:uuid:1234'
 >>> digest("a", "b") == digest("a", "b") != digest("ab")
 True
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import quote
 
-__all__ = ["DEFAULT_BASE", "mint", "digest"]
+__all__ = ["DEFAULT_BASE", "mint", "digest", "external", "is_external"]
 
 #: Base IRI of a store unless configured otherwise.
 DEFAULT_BASE = "https://w3id.org/provrdf/id/"
@@ -22,8 +24,27 @@ _SAFE = "/:@-._~!$&'()*+,;="
 
 
 def mint(base: str, kind: str, local: str) -> str:
-    """The IRI of the node of ``kind`` (``"activity"``, ``"entity"``…) named ``local``."""
+    """The IRI of the node of ``kind`` (``"activity"``, ``"entity"``…) named ``local``.
+
+    A local id made by :func:`external` is an IRI of its own and is kept as it is.
+    """
+    if is_external(local):
+        return local[1:-1]
     return f"{base}{kind}/{quote(local, safe=_SAFE)}"
+
+
+def external(iri: str) -> str:
+    """The local id of a node that already has an IRI (a W3C document's own ids).
+
+    Angle brackets cannot occur in an IRI, so such an id never collides with
+    a minted one.
+    """
+    return f"<{iri}>"
+
+
+def is_external(local: str) -> bool:
+    """Whether ``local`` was made by :func:`external`."""
+    return local.startswith("<") and local.endswith(">")
 
 
 def digest(*parts: str) -> str:

@@ -121,10 +121,32 @@ class Ingester:
         except (OSError, Error) as err:
             self.report.rejected.append(Rejection(str(path), None, str(err)))
             return
-        self.report.sources.append((str(path), reader.name))
-        run = self._log_run(path, hashlib.sha256(content).hexdigest(), reader.name)
+        self.records(items, str(path), reader.name, hashlib.sha256(content).hexdigest())
+
+    def records(
+        self, items: Iterable[Record | ParseError], source: str, reader: str, sha256: str | None = None
+    ) -> IngestReport:
+        """Ingest records made elsewhere (a database, the in-process tracer).
+
+        Parameters
+        ----------
+        items
+            Records, and :class:`~provrdf.errors.ParseError` for those that could not be read.
+        source
+            Where they came from, for the report and the ingest log (no passwords).
+        reader
+            The name of what made them.
+        sha256
+            Digest of the source content; by default that of the records' own text.
+        """
+        self.report.sources.append((source, reader))
+        if sha256 is None:
+            items = list(items)
+            sha256 = hashlib.sha256(repr(items).encode("utf-8")).hexdigest()
+        run = self._log_run(source, sha256, reader)
         for batch in _batches(items, BATCH_SIZE):
             self._batch(batch, run)
+        return self.report
 
     # -- one batch ---------------------------------------------------------
 
@@ -177,7 +199,7 @@ class Ingester:
 
     # -- the ingest log ------------------------------------------------------
 
-    def _log_run(self, path: Path, sha256: str, reader: str) -> NamedNode | None:
+    def _log_run(self, path: Path | str, sha256: str, reader: str) -> NamedNode | None:
         """The ingest-log entry of this source content, written once per content."""
         if self.store is None:
             return None

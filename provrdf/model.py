@@ -30,10 +30,11 @@ __all__ = [
     "GenerationDescription",
     "Membership",
     "Communication",
+    "IRI",
     "Parameter",
     "ParameterDescription",
     "Record",
-
+    "Typed",
     "Association",
     "Attribution",
     "Usage",
@@ -47,9 +48,27 @@ AGENT_TYPES = ("Person", "Organization", "SoftwareAgent")
 ENTITY_KINDS = ("entity", "dataset", "value", "collection")
 
 
-#: Source-specific facts: ``{term name: value}`` written under a reader's own
-#: namespace (``"ctao"`` for the CTAO terms). A list value is several facts.
+#: Source-specific facts: ``{term name: value}``. A name is a prefixed name
+#: of a known namespace (``"ctao:status"``) or an absolute IRI (a W3C
+#: document's own attributes). A list value is several facts; a value is a
+#: Python literal, a :class:`Typed` literal or an :class:`IRI`.
 Extra = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class IRI:
+    """A value that names a node rather than giving text: an absolute IRI."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A literal kept exactly as a document typed it: a datatype IRI or a language tag."""
+
+    text: str
+    datatype: str | None = None
+    language: str | None = None
 
 
 @dataclass
@@ -62,6 +81,9 @@ class Activity:
     end: datetime | None = None
     comment: str | None = None
     description: str | None = None  #: local id of an :class:`ActivityDescription`
+    #: local id of a larger activity this one is a step of (a method call in
+    #: its session, an inner step of a job)
+    part_of: str | None = None
     extra: Extra = field(default_factory=dict)
     #: a nested block of source facts (the ctapipe ``system`` block)
     system: Extra = field(default_factory=dict)

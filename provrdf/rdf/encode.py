@@ -24,7 +24,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from provrdf import model as m
 from provrdf.identifiers import DEFAULT_BASE, digest, mint
 from provrdf.rdf.namespaces import expand
-from provrdf.rdf.terms import COMMENT, LABEL, TYPE, C, P, V, literal
+from provrdf.rdf.terms import COMMENT, LABEL, PART_OF, TYPE, C, P, V, literal
 
 __all__ = ["Encoded", "Encoder"]
 
@@ -83,7 +83,11 @@ class _GraphWriter:
             for item in obj:
                 self.add(subject, predicate, item)
             return
-        if not isinstance(obj, (NamedNode, Literal)):
+        if isinstance(obj, m.IRI):
+            obj = NamedNode(obj.value)
+        elif isinstance(obj, m.Typed):
+            obj = _typed(obj)
+        elif not isinstance(obj, (NamedNode, Literal)):
             obj = literal(obj)
         self.quads.append(Quad(subject, predicate, obj, self.graph))
 
@@ -154,6 +158,8 @@ class Encoder:
         w.add(node, COMMENT, a.comment)
         if a.description:
             w.add(node, V.isDescribedBy, self.iri("description/activity", a.description))
+        if a.part_of:
+            w.add(node, PART_OF, self.iri("activity", a.part_of))
         w.extra(node, a.extra)
         if a.system:
             system = self.iri("system", a.id)
@@ -325,6 +331,14 @@ class Encoder:
         w.add(node, LABEL, d.name)
         for attr in ("description", "docurl", "type") + _KIND_ATTRIBUTES.get(d.kind, ()):
             w.add(node, V[_camel(attr)], getattr(d, attr))
+
+
+def _typed(value: m.Typed) -> Literal:
+    if value.language:
+        return Literal(value.text, language=value.language)
+    if value.datatype:
+        return Literal(value.text, datatype=NamedNode(value.datatype))
+    return Literal(value.text)
 
 
 def _camel(name: str) -> str:

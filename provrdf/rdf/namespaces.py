@@ -17,6 +17,7 @@ __all__ = [
     "RDFS",
     "XSD",
     "OWL",
+    "DCTERMS",
     "PREFIXES",
     "LEGACY_VOPROV",
     "expand",
@@ -33,6 +34,7 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 OWL = "http://www.w3.org/2002/07/owl#"
+DCTERMS = "http://purl.org/dc/terms/"
 
 #: Prefixes used in every serialization provrdf writes.
 PREFIXES: dict[str, str] = {
@@ -44,6 +46,7 @@ PREFIXES: dict[str, str] = {
     "rdfs": RDFS,
     "xsd": XSD,
     "owl": OWL,
+    "dcterms": DCTERMS,
 }
 
 #: Older IRIs of the voprov namespace, read as :data:`VOPROV`.
@@ -57,7 +60,13 @@ LEGACY_VOPROV = (
 
 
 def expand(curie: str) -> str:
-    """Expand a prefixed name (``"prov:used"``) with :data:`PREFIXES`."""
+    """Expand a prefixed name (``"prov:used"``) with :data:`PREFIXES`; an absolute IRI is kept.
+
+    >>> expand("http://example.org/ns#size")
+    'http://example.org/ns#size'
+    """
+    if "://" in curie or curie.startswith("urn:"):
+        return curie
     prefix, _, local = curie.partition(":")
     try:
         return PREFIXES[prefix] + local

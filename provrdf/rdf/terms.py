@@ -14,10 +14,10 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
-from provrdf.rdf.namespaces import CTAO, PROV, PROVRDF, RDF, RDFS, VOPROV, XSD
+from provrdf.rdf.namespaces import CTAO, DCTERMS, PROV, PROVRDF, RDF, RDFS, VOPROV, XSD
 from provrdf.timeutil import format_time
 
-__all__ = ["P", "V", "C", "R", "TYPE", "LABEL", "COMMENT", "XSD_DATETIME", "literal"]
+__all__ = ["P", "V", "C", "R", "TYPE", "LABEL", "COMMENT", "PART_OF", "XSD_DATETIME", "literal"]
 
 
 class _Vocabulary:
@@ -47,6 +47,8 @@ R = _Vocabulary(PROVRDF)  #: provrdf bookkeeping
 TYPE = NamedNode(RDF + "type")
 LABEL = NamedNode(RDFS + "label")
 COMMENT = NamedNode(RDFS + "comment")
+#: An activity that is one step of a larger one (a call in its session).
+PART_OF = NamedNode(DCTERMS + "isPartOf")
 XSD_DATETIME = NamedNode(XSD + "dateTime")
 _XSD_INTEGER = NamedNode(XSD + "integer")
 _XSD_DOUBLE = NamedNode(XSD + "double")
