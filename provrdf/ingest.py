@@ -10,23 +10,30 @@ record.
 from __future__ import annotations
 
 import hashlib
+import posixpath
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlparse
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from provrdf import __version__
-from provrdf.capture import get_reader, read as read_source
+from provrdf.capture import display_url, get_reader, is_database_url, read_database
+from provrdf.capture import read as read_source
 from provrdf.errors import Error, ParseError
 from provrdf.model import Record
 from provrdf.rdf.encode import Encoded, Encoder
-from provrdf.rdf.terms import LABEL, TYPE, P, R, literal
-from provrdf.store.base import Store
+from provrdf.rdf.terms import LABEL, TYPE, P, R, V, literal
+from provrdf.store.base import Store, sparql_prefixes
 from provrdf.validate import Issue, Validator
 
-__all__ = ["Rejection", "IngestReport", "Ingester", "ingest_log_graph"]
+if TYPE_CHECKING:
+    from provrdf.capture.definition import Definitions
+
+__all__ = ["IngestReport", "Ingester", "Rejection", "ingest_log_graph", "location_variants", "same_file_links"]
 
 #: Records validated together in one pySHACL run.
 BATCH_SIZE = 64
@@ -82,6 +89,9 @@ class Ingester:
         Run the SHACL shapes on each record before storing it.
     on_record
         Called once per record read, stored or not (for progress bars).
+    definitions
+        Descriptions (from a ``definition.yaml``) to link every record to
+        before it is checked; see :mod:`provrdf.capture.definition`.
     """
 
     def __init__(
@@ -91,16 +101,18 @@ class Ingester:
         validate: bool = True,
         base: str | None = None,
         on_record: Callable[[], None] | None = None,
+        definitions: Definitions | None = None,
     ) -> None:
         self.store = store
+        self.definitions = definitions
         self.encoder = Encoder(base or (store.base if store else Encoder().base))
         self.validator = Validator() if validate else None
         self.on_record = on_record or (lambda: None)
         self.report = IngestReport()
         self._written: dict[NamedNode, int] = {}  # description graph → hash of its quads
 
-    def run(self, paths: Iterable[str | Path], format: str = "auto") -> IngestReport:
-        """Ingest every file of ``paths``; return the accumulated report.
+    def run(self, sources: Iterable[str | Path], format: str = "auto") -> IngestReport:
+        """Ingest every source (a file, or a database URL); return the accumulated report.
 
         Raises
         ------
@@ -109,9 +121,24 @@ class Ingester:
         """
         if format != "auto":
             get_reader(format)
-        for path in paths:
-            self.file(Path(path), format)
+        for source in sources:
+            if is_database_url(str(source)):
+                self.database(str(source))
+            else:
+                self.file(Path(source), format)
         return self.report
+
+    def database(self, url: str) -> None:
+        """Ingest a CTADIRAC ProvenanceDB; a database that cannot be opened is one rejection."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        shown = display_url(url)
+        try:
+            items = list(read_database(url))
+        except (SQLAlchemyError, Error) as err:
+            self.report.rejected.append(Rejection(shown, None, f"cannot read the database: {err}"))
+            return
+        self.records(items, shown, "provdb")
 
     def file(self, path: Path, format: str = "auto") -> None:
         """Ingest one file; a file that cannot be read at all is one rejection."""
@@ -157,6 +184,8 @@ class Ingester:
             if isinstance(item, ParseError):
                 self.report.rejected.append(Rejection(item.source, item.record, item.message, line=item.line))
                 continue
+            if self.definitions is not None:
+                item = self.definitions.apply(item)
             try:
                 encoded.append(self.encoder.encode(item))
             except (ValueError, TypeError, KeyError) as err:
@@ -177,16 +206,14 @@ class Ingester:
         if self.store is None:
             self.report.stored += 1
             return
-        graphs = {encoded.graph: encoded.graphs[encoded.graph]}
+        own = encoded.graphs[encoded.graph]
+        graphs = {encoded.graph: own + same_file_links(self.store, own)} if own else {}
         for graph, quads in encoded.graphs.items():
             digest = hash(tuple(sorted(map(str, quads))))
             if graph != encoded.graph and self._written.get(graph) != digest:
                 graphs[graph] = quads
                 self._written[graph] = digest
-        log = ingest_log_graph(self.store)
-        also = [Quad(encoded.graph, TYPE, P.Bundle, log), Quad(encoded.graph, TYPE, P.Entity, log)]
-        if run is not None:
-            also.append(Quad(run, P.generated, encoded.graph, log))
+        also = self._log_entries(encoded.graph if own else None, run)
         try:
             self.store.replace(graphs, also)
         except Error as err:
@@ -196,6 +223,16 @@ class Ingester:
             return
         self.report.stored += 1
         self.report.quads += sum(len(q) for q in graphs.values()) + len(also)
+
+    def _log_entries(self, bundle: NamedNode | None, run: NamedNode | None) -> list[Quad]:
+        """The ingest-log quads of one stored record (none for a record of descriptions only)."""
+        if bundle is None:
+            return []
+        log = ingest_log_graph(self.store)
+        also = [Quad(bundle, TYPE, P.Bundle, log), Quad(bundle, TYPE, P.Entity, log)]
+        if run is not None:
+            also.append(Quad(run, P.generated, bundle, log))
+        return also
 
     # -- the ingest log ------------------------------------------------------
 
@@ -228,6 +265,60 @@ class Ingester:
             ]
         self.store.replace({}, quads)
         return run
+
+
+def same_file_links(store: Store, quads: list[Quad]) -> list[Quad]:
+    """``prov:alternateOf`` links from the entities of ``quads`` to stored entities at the same location.
+
+    Tools name a file differently (a CTAO product id, a content hash, an
+    OPUS store id) but record where it was; two entities at the same
+    ``prov:atLocation`` are two views of one file, and the link lets a
+    lineage cross from one tool's output to the next tool's input.
+    Parameters and configuration files are not linked.
+    """
+    kinds: dict[NamedNode, set] = {}
+    located: list[tuple[NamedNode, Literal]] = []
+    for quad in quads:
+        if quad.predicate == TYPE:
+            kinds.setdefault(quad.subject, set()).add(quad.object)
+        elif quad.predicate == P.atLocation and isinstance(quad.object, Literal):
+            located.append((quad.subject, quad.object))
+    pairs = [
+        (node, variant)
+        for node, location in located
+        if P.Entity in kinds.get(node, ()) and not kinds[node] & {V.Parameter, V.ConfigFile}
+        for variant in location_variants(location.value)
+    ]
+    if not pairs:
+        return []
+    values = " ".join(f"({node} {Literal(text)})" for node, text in pairs)
+    rows = store.query(
+        sparql_prefixes() + f"""SELECT DISTINCT ?e ?other WHERE {{
+          VALUES (?e ?location) {{ {values} }}
+          ?other prov:atLocation ?location ; a prov:Entity .
+          FILTER(?other != ?e)
+          FILTER NOT EXISTS {{ ?other a ?kind . VALUES ?kind {{ voprov:Parameter voprov:ConfigFile }} }}
+        }}"""
+    )
+    graph = quads[0].graph_name
+    return [Quad(row["e"], P.alternateOf, row["other"], graph) for row in rows]
+
+
+def location_variants(location: str) -> list[str]:
+    """The spellings under which a tool may have recorded the same file.
+
+    >>> location_variants("file:///data/dl2/run1.h5")
+    ['file:///data/dl2/run1.h5', '/data/dl2/run1.h5']
+    >>> location_variants("/data/./dl2/run1.h5")
+    ['/data/./dl2/run1.h5', '/data/dl2/run1.h5', 'file:///data/dl2/run1.h5']
+    """
+    variants = [location]
+    if location.startswith("file://"):
+        variants.append(unquote(urlparse(location).path))
+    elif location.startswith("/"):
+        path = posixpath.normpath(location)
+        variants += [path, "file://" + path]
+    return list(dict.fromkeys(variants))
 
 
 def _batches(items: Iterable[Record | ParseError], size: int) -> Iterator[list[Record | ParseError]]:

@@ -8,7 +8,9 @@ store alike.
 A step is one PROV relation: entity → the activity that generated it,
 activity → an entity it used, entity → an entity it was derived from,
 activity → the activity that informed it. Going forth follows the same
-relations the other way.
+relations the other way. Two entities linked by ``prov:alternateOf`` (the
+same file as two tools named it, see :func:`provrdf.ingest.same_file_links`)
+are one node for counting: crossing that link is not a step.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ __all__ = ["NotFound", "Lineage", "resolve", "lineage", "STEPS"]
 
 #: The relations a lineage walks, each one step.
 STEPS = ("prov:wasGeneratedBy", "prov:used", "prov:wasDerivedFrom", "prov:wasInformedBy")
+#: Crossing from an entity to another view of the same file: free, in either direction.
+_SAME = "(prov:alternateOf|^prov:alternateOf)?"
 
 _QUALIFIED_BY_TARGET = (
     "prov:qualifiedUsage", "prov:qualifiedGeneration",
@@ -109,13 +113,12 @@ def _path(direction: str, depth: int | None) -> str:
     if direction not in ("back", "forth"):
         raise ValueError(f"direction must be 'back' or 'forth', not {direction!r}")
     step = "|".join(STEPS if direction == "back" else (f"^{s}" for s in STEPS))
+    step = f"{_SAME}/({step})"
     if depth is None:
-        return f"({step})*"
+        return f"({step})*/{_SAME}"
     if depth < 0:
         raise ValueError(f"depth must be 0 or more, not {depth}")
-    if depth == 0:
-        return "(<urn:provrdf:none>)?"
-    return "/".join([f"({step})?"] * depth)
+    return "/".join([f"({step})?"] * depth + [_SAME])
 
 
 def _subgraph(store: Store, nodes: list[NamedNode]) -> list[Triple]:
@@ -124,7 +127,7 @@ def _subgraph(store: Store, nodes: list[NamedNode]) -> list[Triple]:
     if not nodes:
         return []
     values = " ".join(map(str, nodes))
-    steps = STEPS + ("prov:hadMember",)
+    steps = STEPS + ("prov:hadMember", "prov:alternateOf")
     query = sparql_prefixes() + f"""
         CONSTRUCT {{ ?s ?p ?o . ?n ?qp ?q }} WHERE {{
           VALUES ?n {{ {values} }}

@@ -838,6 +838,38 @@ def generation_role_missing_with_description(broken):
     return role_against_description(broken, "generation", None)
 
 
+def role_not_listed(broken: bool, relation: str):
+    """A usage or generation that links no description, with a role its activity's description does not list."""
+    record = described()
+    if relation == "usage":
+        record.usages[0].description = None
+        record.usages[0].role = "DL0/Monitoring" if broken else "DL0/Event"
+        node = qualified(record, ACTIVITY, P.qualifiedUsage)
+    else:
+        record.generations[0].description = None
+        record.generations[0].role = "DL1/Muons" if broken else "DL1/Event"
+        node = qualified(record, OUTPUT, P.qualifiedGeneration)
+    return record, expect(broken, violation(node, None, VOSH + "RoleListedByDescriptionShape"))
+
+
+@case
+def usage_role_not_listed_by_description(broken):
+    """vosh:RoleListedByDescriptionShape on a usage."""
+    return role_not_listed(broken, "usage")
+
+
+@case
+def generation_role_not_listed_by_description(broken):
+    """vosh:RoleListedByDescriptionShape on a generation."""
+    return role_not_listed(broken, "generation")
+
+
+def test_unlisted_role_message_names_the_listed_roles(validator):
+    record, _ = role_not_listed(True, "usage")
+    (issue,) = check(validator, record)
+    assert "DL0/Monitoring" in issue.message and '"DL0/Event"' in issue.message
+
+
 def test_role_messages_quote_both_roles(validator):
     record = described()
     record.usages[0].role = "DL0/Events"

@@ -9,15 +9,24 @@ A third-party reader registers itself the same way, through the
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Iterator
 
 from provrdf.errors import FormatError, ParseError
 from provrdf.model import Record
 
-__all__ = ["Reader", "READERS", "get_reader", "detect", "read"]
+__all__ = [
+    "READERS",
+    "Reader",
+    "detect",
+    "display_url",
+    "get_reader",
+    "is_database_url",
+    "read",
+    "read_database",
+]
 
 #: How many bytes of a file a sniff looks at.
 SNIFF_BYTES = 65536
@@ -27,18 +36,22 @@ SNIFF_BYTES = 65536
 class Reader:
     """A registered reader, imported on first use.
 
-    Its ``module`` defines ``sniff(head: str) -> bool`` and
+    ``target`` is a module (``"provrdf.capture.ctapipe"``) or an object in a
+    module (``"provrdf.capture.w3c:provjson"``) that defines
+    ``sniff(head: str) -> bool`` and
     ``read(path: Path) -> Iterator[Record | ParseError]``: a record that
     cannot be read is yielded as a :class:`~provrdf.errors.ParseError` (not
     raised), so that the records after it are still read.
     """
 
     name: str
-    module: str
+    target: str
     summary: str
 
     def _load(self):
-        return importlib.import_module(self.module)
+        module, _, attribute = self.target.partition(":")
+        loaded = importlib.import_module(module)
+        return getattr(loaded, attribute) if attribute else loaded
 
     def sniff(self, head: str) -> bool:
         """Whether the beginning of a file looks like this reader's format."""
@@ -49,11 +62,20 @@ class Reader:
         return self._load().read(path)
 
 
-#: Built-in readers, in the order ``detect`` tries them.
+#: Built-in readers, in the order ``detect`` tries them (the most specific sniff first).
 READERS: dict[str, Reader] = {
     reader.name: reader
     for reader in (
         Reader("ctapipe", "provrdf.capture.ctapipe", "ctapipe Tool provenance log (JSON arrays or Python repr)"),
+        Reader("gammapy", "provrdf.capture.gammapy", "gammapy prototype or logprov log (__PROV__ / _PROV_ lines)"),
+        Reader("provjson", "provrdf.capture.w3c:provjson", "W3C PROV-JSON document"),
+        Reader("provxml", "provrdf.capture.w3c:provxml", "W3C PROV-XML document"),
+        Reader("provn", "provrdf.capture.w3c:provn", "W3C PROV-N document"),
+        Reader("trig", "provrdf.capture.w3c:trig", "PROV-O in TriG (bundles as named graphs)"),
+        Reader("turtle", "provrdf.capture.w3c:turtle", "PROV-O in Turtle"),
+        Reader("jsonld", "provrdf.capture.w3c:jsonld", "PROV-O in JSON-LD"),
+        Reader("rdfxml", "provrdf.capture.w3c:rdfxml", "PROV-O in RDF/XML"),
+        Reader("provdb", "provrdf.capture.provdb", "CTADIRAC ProvenanceDB: a SQLite file or a database URL"),
     )
 }
 
@@ -68,8 +90,8 @@ def _plugins() -> dict[str, Reader]:
 def get_reader(name: str) -> Reader:
     """The reader registered as ``name``.
 
-    >>> get_reader("ctapipe").module
-    'provrdf.capture.ctapipe'
+    >>> get_reader("provjson").target
+    'provrdf.capture.w3c:provjson'
     """
     readers = {**READERS, **_plugins()}
     try:
@@ -79,17 +101,54 @@ def get_reader(name: str) -> Reader:
 
 
 def detect(path: Path) -> Reader:
-    """The reader whose sniff accepts the beginning of ``path``."""
+    """The reader whose sniff accepts the beginning of ``path``.
+
+    Raises
+    ------
+    FormatError
+        When no reader accepts it; the message names the readers tried and
+        those that could not be loaded (a missing dependency).
+    """
     with open(path, "rb") as stream:
         head = stream.read(SNIFF_BYTES).decode("utf-8", errors="replace")
     readers = {**READERS, **_plugins()}
+    broken = []
     for reader in readers.values():
-        if reader.sniff(head):
-            return reader
-    raise FormatError(f"not a provenance format provrdf knows (tried: {', '.join(readers)})")
+        try:
+            if reader.sniff(head):
+                return reader
+        except ImportError as err:
+            broken.append(f"{reader.name} ({err})")
+    message = f"not a provenance format provrdf knows (tried: {', '.join(readers)})"
+    if broken:
+        message += f"; could not load: {', '.join(broken)}"
+    raise FormatError(message)
+
+
+def is_database_url(location: str) -> bool:
+    """Whether ``location`` names a database (``postgresql://…``, ``sqlite:///…``) rather than a file."""
+    if "://" not in location:
+        return False
+    from provrdf.capture import provdb
+
+    return provdb.is_database_url(location)
 
 
 def read(path: Path, format: str = "auto") -> tuple[Reader, Iterator[Record | ParseError]]:
     """The reader for ``path`` (detected when ``format`` is ``"auto"``) and its records."""
     reader = detect(path) if format == "auto" else get_reader(format)
     return reader, reader.read(path)
+
+
+def read_database(url: str) -> Iterator[Record | ParseError]:
+    """The records of the ProvenanceDB at the SQLAlchemy ``url``."""
+    from provrdf.capture import provdb
+
+    return provdb.read_url(url)
+
+
+def display_url(url: str) -> str:
+    """``url`` with its password hidden, for reports and the ingest log."""
+    from provrdf.capture import provdb
+
+    return provdb.display_url(url)
