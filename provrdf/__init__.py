@@ -16,6 +16,15 @@ __version__ = "0.1.0"
 
 # Imported after __version__ (the ingest log records it). Binding the functions
 # here also makes ``provrdf.lineage`` the function, not the module of that name.
-from provrdf.api import export, format_results, ingest, lineage, open_store, query, validate  # noqa: E402
+from provrdf.api import (
+    describe,
+    export,
+    format_results,
+    ingest,
+    lineage,
+    open_store,
+    query,
+    validate,
+)
 
-__all__ = ["open_store", "ingest", "validate", "query", "lineage", "export", "format_results", "__version__"]
+__all__ = ["__version__", "describe", "export", "format_results", "ingest", "lineage", "open_store", "query", "validate"]

@@ -12,41 +12,72 @@ n
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from provrdf.export import serialize, store_quads, triples_to_quads
 from provrdf.formats import Format
-from provrdf.ingest import IngestReport, Ingester
+from provrdf.ingest import Ingester, IngestReport
 from provrdf.lineage import Lineage, lineage
 from provrdf.results import format_results
 from provrdf.store import Store, open_store
 from provrdf.store.base import QueryResult, sparql_prefixes
 
-__all__ = ["open_store", "ingest", "validate", "query", "lineage", "export", "format_results"]
+if TYPE_CHECKING:
+    from provrdf.capture.definition import Definitions
+
+__all__ = ["describe", "export", "format_results", "ingest", "lineage", "open_store", "query", "validate"]
 
 
 def ingest(
     store: Store,
-    paths: Iterable[str | Path],
+    sources: Iterable[str | Path],
     *,
     format: str = "auto",
     validate: bool = True,
+    definition: str | Path | None = None,
     on_record: Callable[[], None] | None = None,
 ) -> IngestReport:
-    """Read, check and store every record of ``paths``.
+    """Read, check and store every record of ``sources`` (files, or ProvenanceDB URLs).
 
     A record that fails is rejected alone (see :attr:`IngestReport.rejected`);
     the others are stored. Ingesting the same content again changes nothing.
+    With a ``definition`` (a gammapy/logprov ``definition.yaml``), every
+    record is linked to the descriptions it gives before it is checked.
     """
-    return Ingester(store, validate=validate, on_record=on_record).run(paths, format)
+    definitions = _definitions(definition)
+    ingester = Ingester(store, validate=validate, on_record=on_record, definitions=definitions)
+    return ingester.run(sources, format)
 
 
 def validate(
-    paths: Iterable[str | Path], *, format: str = "auto", on_record: Callable[[], None] | None = None
+    sources: Iterable[str | Path],
+    *,
+    format: str = "auto",
+    definition: str | Path | None = None,
+    on_record: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Run the same checks as :func:`ingest` without storing anything."""
-    return Ingester(None, validate=True, on_record=on_record).run(paths, format)
+    ingester = Ingester(None, validate=True, on_record=on_record, definitions=_definitions(definition))
+    return ingester.run(sources, format)
+
+
+def describe(store: Store, definition: str | Path, *, validate: bool = True) -> IngestReport:
+    """Store the descriptions of a ``definition.yaml`` alone, ahead of any record that uses them."""
+    path = Path(definition)
+    descriptions = _definitions(path).record(str(path))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Ingester(store, validate=validate).records([descriptions], str(path), "definition", digest)
+
+
+def _definitions(path: str | Path | None) -> Definitions | None:
+    if path is None:
+        return None
+    from provrdf.capture import definition
+
+    return definition.load(Path(path))
 
 
 def query(store: Store, sparql: str, *, prefixes: bool = True) -> QueryResult:

@@ -7,14 +7,15 @@ operation failed, 2 on a usage error (bad option, missing file, unknown format).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import click
 
 from provrdf import __version__, api
+from provrdf.capture import READERS, is_database_url
 from provrdf.errors import Error, FormatError
 from provrdf.export.tree import render_tree
 from provrdf.formats import format_names
@@ -27,9 +28,23 @@ _STORE = click.option(
     "--store", "location", default=None, metavar="LOC",
     help="Store location: a folder for the embedded store [default: $PROVRDF_STORE, else ./provstore].",
 )
-_FILES = click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-_INPUT_FORMAT = click.option("--format", "input_format", default="auto", show_default=True,
-                             help="Input format: auto (detect from content) or a reader name such as ctapipe.")
+_SOURCES = click.argument("sources", nargs=-1, required=True, metavar="SOURCES...")
+_INPUT_FORMAT = click.option(
+    "--format", "input_format", default="auto", show_default=True,
+    help=f"Input format: auto (detect from content) or one of {', '.join(READERS)}.",
+)
+_DEFINITION = click.option(
+    "--definition", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A gammapy/logprov definition.yaml: link each record to its descriptions before checking it.",
+)
+
+
+def _checked(sources: tuple[str, ...]) -> tuple[str, ...]:
+    """The sources, each an existing file or a database URL (else a usage error)."""
+    for source in sources:
+        if not is_database_url(source) and not Path(source).is_file():
+            raise click.BadParameter(f"{source!r} is neither a file nor a database URL", param_hint="SOURCES")
+    return sources
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,7 +65,7 @@ def _failures() -> Iterator[None]:
 
 
 @contextmanager
-def _progress(label: str, files: tuple[Path, ...]) -> Iterator[tuple[Iterable[Path], Callable[[], None]]]:
+def _progress(label: str, files: tuple[str, ...]) -> Iterator[tuple[Iterable[str], Callable[[], None]]]:
     """Files to read, advancing a bar on stderr (only on a terminal), and a
     per-record tick that shows how many records were read so far."""
     if not sys.stderr.isatty():
@@ -87,24 +102,45 @@ def _summary(report: IngestReport, verb: str) -> None:
 @main.command()
 @_STORE
 @_INPUT_FORMAT
+@_DEFINITION
 @click.option("--no-validate", is_flag=True, help="Store without running the SHACL shapes.")
-@_FILES
-def ingest(location: str | None, input_format: str, no_validate: bool, files: tuple[Path, ...]) -> None:
-    """Read provenance FILES, check them and store every good record."""
-    with _failures(), api.open_store(location) as store, _progress("ingesting", files) as (paths, tick):
-        report = api.ingest(store, paths, format=input_format, validate=not no_validate, on_record=tick)
+@_SOURCES
+def ingest(location: str | None, input_format: str, definition: Path | None, no_validate: bool,
+           sources: tuple[str, ...]) -> None:
+    """Read provenance SOURCES, check them and store every good record.
+
+    A source is a file (a ctapipe or gammapy log, a W3C PROV document, a
+    ProvenanceDB SQLite file) or a ProvenanceDB URL (postgresql://…, sqlite:///…).
+    """
+    sources = _checked(sources)
+    with _failures(), api.open_store(location) as store, _progress("ingesting", sources) as (items, tick):
+        report = api.ingest(store, items, format=input_format, validate=not no_validate,
+                            definition=definition, on_record=tick)
     _summary(report, "stored")
     sys.exit(0 if report.ok else 1)
 
 
 @main.command()
 @_INPUT_FORMAT
-@_FILES
-def validate(input_format: str, files: tuple[Path, ...]) -> None:
-    """Check provenance FILES as ingest would, storing nothing."""
-    with _failures(), _progress("validating", files) as (paths, tick):
-        report = api.validate(paths, format=input_format, on_record=tick)
+@_DEFINITION
+@_SOURCES
+def validate(input_format: str, definition: Path | None, sources: tuple[str, ...]) -> None:
+    """Check provenance SOURCES as ingest would, storing nothing."""
+    sources = _checked(sources)
+    with _failures(), _progress("validating", sources) as (items, tick):
+        report = api.validate(items, format=input_format, definition=definition, on_record=tick)
     _summary(report, "valid")
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command()
+@_STORE
+@click.argument("definition", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def describe(location: str | None, definition: Path) -> None:
+    """Store the descriptions of a definition.yaml alone (activities, parameters, usages, entities)."""
+    with _failures(), api.open_store(location) as store:
+        report = api.describe(store, definition)
+    _summary(report, "stored")
     sys.exit(0 if report.ok else 1)
 
 
