@@ -140,3 +140,42 @@ def test_every_command_is_documented_in_the_readme():
             for flag in option.opts:
                 if flag.startswith("--") and flag != "--help":
                     assert flag in readme, f"{name} {flag}"
+
+
+GAMMAPY_2019 = DATA / "gammapy" / "crab_analysis_2019.log"
+DEFINITION_2019 = DATA / "definitions" / "gammapy_0.15_definition.yaml"
+
+
+def test_describe_stores_the_descriptions_alone(run):
+    result = run("describe", DEFINITION_2019)
+    assert result.exit_code == 0, result.output
+    assert "1 record(s) stored, 0 rejected" in result.output
+    rows = run("query", "--format", "csv", """SELECT DISTINCT ?name WHERE {
+        ?d a voprov:ActivityDescription ; rdfs:label ?name } ORDER BY ?name""")
+    names = [row["name"] for row in csv.DictReader(io.StringIO(rows.output))]
+    assert names == ["get_datasets", "get_flux_points", "get_observations", "run_fit", "set_model"]
+    activities = run("query", "--format", "csv", "SELECT (COUNT(?a) AS ?n) WHERE { ?a a voprov:Activity }")
+    assert activities.output.split()[-1] == "0"
+
+
+def test_ingest_with_a_definition_rejects_an_unlisted_role(run):
+    """run_fit uses a "model" the 0.15 definition does not list: that record only is rejected."""
+    plain = run("validate", GAMMAPY_2019)
+    assert plain.exit_code == 0, plain.output
+    result = run("ingest", "--definition", DEFINITION_2019, GAMMAPY_2019)
+    assert result.exit_code == 1
+    assert f"read {GAMMAPY_2019} as gammapy" in result.output
+    assert "1 rejected" in result.output
+    assert "RoleListedByDescriptionShape" not in result.output  # the message, not the shape IRI, is shown
+    assert 'The role "model" is not among the roles' in result.output
+    assert '/description/activity/run_fit> of this activity lists ("datasets")' in result.output
+    linked = run("query", "--format", "csv", """SELECT DISTINCT ?name WHERE {
+        ?a a prov:Activity ; rdfs:label ?name ; voprov:isDescribedBy/a voprov:ActivityDescription } ORDER BY ?name""")
+    names = [row["name"] for row in csv.DictReader(io.StringIO(linked.output))]
+    assert names == ["get_datasets", "get_flux_points", "get_observations", "set_model"]
+
+
+def test_a_database_url_is_a_source(run, tmp_path):
+    missing = run("ingest", f"sqlite:///{tmp_path / 'empty.sqlite'}")
+    assert missing.exit_code == 1
+    assert "ProvenanceDB" in missing.output or "table" in missing.output
