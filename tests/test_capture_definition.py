@@ -196,7 +196,7 @@ def test_unknown_role_is_left_unlinked():
     issues = Validator().check_batch([ENCODER.encode(record) for record in items])
     violations = [(r.id, i.message) for r, found in zip(items, issues) for i in found if i.severity == "Violation"]
     assert len(violations) == 1
-    assert violations[0][0] == fit.id and "The role model is not among the roles" in violations[0][1]
+    assert violations[0][0] == fit.id and 'The role "model" is not among the roles' in violations[0][1]
 
 
 def test_apply_keeps_existing_descriptions_and_ignores_unknown_activities():
