@@ -139,3 +139,54 @@ def test_truncated_log_keeps_the_complete_records_and_names_the_line(memory_stor
     (rejection,) = report.rejected
     assert (rejection.record, rejection.line) == (2, 640)
     assert str(rejection).startswith(f"{DATA / 'ctapipe' / 'truncated.provenance.log'}, record 2, line 640: invalid JSON")
+
+
+# -- the same file named by two tools -------------------------------------------------
+
+
+def _tool_record(tool: str, used: tuple[str, str] | None, generated: tuple[str, str]) -> "m.Record":
+    """One activity of ``tool`` using and generating (entity id, location) files."""
+    from provrdf import model as m
+
+    record = m.Record(id=f"{tool}/run", source=f"{tool}.log", activities=[m.Activity(id=f"{tool}/run", name=tool)])
+    for entity, location in filter(None, [used, generated]):
+        record.entities.append(m.Entity(id=entity, kind="dataset", location=location))
+    if used:
+        record.usages.append(m.Usage(f"{tool}/run", used[0], role="input"))
+    record.generations.append(m.Generation(generated[0], f"{tool}/run", role="output"))
+    record.config_files.append(m.ConfigFile(f"{tool}/run", "config.yaml", location="/data/config.yaml"))
+    return record
+
+
+def test_the_same_file_named_by_two_tools_is_linked_and_crossed(memory_store):
+    from provrdf.ingest import Ingester
+
+    dl2 = "/fefs/dl2/gamma_run1.dl2.h5"
+    producer = _tool_record("ctapipe", ("path:/fefs/dl1/gamma_run1.dl1.h5", "/fefs/dl1/gamma_run1.dl1.h5"),
+                            ("8b86a06d-5ece-4f51-8b3a-2048f822ba3d", dl2))
+    consumer = _tool_record("gammapy", ("md5:9c4f6c1d0b8e2a7f5e3d1c9b8a7f6e5d", f"file://{dl2}"),
+                            ("md5:4b8e1f0a6c2d9e7b3a5f1c8d0e6b2a94", "/data/flux_points.fits"))
+    report = Ingester(memory_store).records([producer, consumer], "two tools", "test")
+    assert report.ok, report.rejected
+    links = {(row["a"].value.rsplit("/", 1)[-1], row["b"].value.rsplit("/", 1)[-1])
+             for row in query(memory_store, "SELECT ?a ?b WHERE { ?a prov:alternateOf ?b }")}
+    assert links == {("md5:9c4f6c1d0b8e2a7f5e3d1c9b8a7f6e5d", "8b86a06d-5ece-4f51-8b3a-2048f822ba3d")}
+    assert count(memory_store, "?c prov:alternateOf ?d . ?c a voprov:ConfigFile") == 0
+    result = lineage(memory_store, "/data/flux_points.fits")
+    activities = {node.value for node in result.nodes if "/activity/" in node.value}
+    assert activities == {memory_store.base + "activity/ctapipe/run", memory_store.base + "activity/gammapy/run"}
+    located = {row["l"].value for row in query(memory_store, f"""SELECT ?l WHERE {{
+        VALUES ?n {{ {" ".join(map(str, result.nodes))} }} ?n prov:atLocation ?l }}""")}
+    assert located == {"/data/flux_points.fits", f"file://{dl2}", dl2, "/fefs/dl1/gamma_run1.dl1.h5"}
+    two_steps = lineage(memory_store, "/data/flux_points.fits", depth=2)
+    two = {row["l"].value for row in query(memory_store, f"""SELECT ?l WHERE {{
+        VALUES ?n {{ {" ".join(map(str, two_steps.nodes))} }} ?n prov:atLocation ?l }}""")}
+    assert two == {"/data/flux_points.fits", f"file://{dl2}", dl2}  # crossing to the same file is free
+
+
+def test_location_variants_match_paths_and_file_urls():
+    from provrdf.ingest import location_variants
+
+    assert location_variants("/a/./b.fits") == ["/a/./b.fits", "/a/b.fits", "file:///a/b.fits"]
+    assert location_variants("file:///a/b%20c.fits") == ["file:///a/b%20c.fits", "/a/b c.fits"]
+    assert location_variants("opus_store:1234") == ["opus_store:1234"]
