@@ -65,3 +65,16 @@ def chain_store(memory_store):
     for step in range(len(CHAIN)):
         memory_store.replace(encoder.encode(chain_record(step)).graphs)
     return memory_store
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A SQLAlchemy URL of an empty database on a PostgreSQL server run for this test session.
+
+    The server is started on 127.0.0.1 (see ``tests/postgres.py``); when it
+    cannot be installed or started the tests that use it fail, they are not skipped.
+    """
+    from postgres import running_postgres
+
+    with running_postgres() as url:
+        yield url
