@@ -27,7 +27,7 @@ from provrdf.errors import Error, ParseError
 from provrdf.model import Record
 from provrdf.rdf.encode import Encoded, Encoder
 from provrdf.rdf.terms import LABEL, TYPE, P, R, V, literal
-from provrdf.store.base import Store, sparql_prefixes
+from provrdf.store.base import LOCATIONS_GRAPH, Store
 from provrdf.validate import Issue, Validator
 
 if TYPE_CHECKING:
@@ -207,13 +207,14 @@ class Ingester:
             self.report.stored += 1
             return
         own = encoded.graphs[encoded.graph]
-        graphs = {encoded.graph: own + same_file_links(self.store, own)} if own else {}
+        links, index = same_file_links(self.store, own) if own else ([], [])
+        graphs = {encoded.graph: own + links} if own else {}
         for graph, quads in encoded.graphs.items():
             digest = hash(tuple(sorted(map(str, quads))))
             if graph != encoded.graph and self._written.get(graph) != digest:
                 graphs[graph] = quads
                 self._written[graph] = digest
-        also = self._log_entries(encoded.graph if own else None, run)
+        also = self._log_entries(encoded.graph if own else None, run) + index
         try:
             self.store.replace(graphs, also)
         except Error as err:
@@ -267,7 +268,7 @@ class Ingester:
         return run
 
 
-def same_file_links(store: Store, quads: list[Quad]) -> list[Quad]:
+def same_file_links(store: Store, quads: list[Quad]) -> tuple[list[Quad], list[Quad]]:
     """``prov:alternateOf`` links from the entities of ``quads`` to stored entities at the same location.
 
     Tools name a file differently (a CTAO product id, a content hash, an
@@ -275,6 +276,12 @@ def same_file_links(store: Store, quads: list[Quad]) -> list[Quad]:
     ``prov:atLocation`` are two views of one file, and the link lets a
     lineage cross from one tool's output to the next tool's input.
     Parameters and configuration files are not linked.
+
+    Returns
+    -------
+    links, index
+        The links, for the record's own graph, and the entries of
+        :data:`~provrdf.store.base.LOCATIONS_GRAPH` that the record adds.
     """
     kinds: dict[NamedNode, set] = {}
     located: list[tuple[NamedNode, Literal]] = []
@@ -283,25 +290,26 @@ def same_file_links(store: Store, quads: list[Quad]) -> list[Quad]:
             kinds.setdefault(quad.subject, set()).add(quad.object)
         elif quad.predicate == P.atLocation and isinstance(quad.object, Literal):
             located.append((quad.subject, quad.object))
-    pairs = [
-        (node, variant)
+    files = [
+        (node, location)
         for node, location in located
         if P.Entity in kinds.get(node, ()) and not kinds[node] & {V.Parameter, V.ConfigFile}
-        for variant in location_variants(location.value)
     ]
-    if not pairs:
-        return []
-    values = " ".join(f"({node} {Literal(text)})" for node, text in pairs)
+    if not files:
+        return [], []
+    values = " ".join(
+        f"({node} {Literal(variant)})" for node, location in files for variant in location_variants(location.value)
+    )
     rows = store.query(
-        sparql_prefixes() + f"""SELECT DISTINCT ?e ?other WHERE {{
+        f"""SELECT DISTINCT ?e ?other WHERE {{
           VALUES (?e ?location) {{ {values} }}
-          ?other prov:atLocation ?location ; a prov:Entity .
+          GRAPH {LOCATIONS_GRAPH} {{ ?other {R.fileLocation} ?location }}
           FILTER(?other != ?e)
-          FILTER NOT EXISTS {{ ?other a ?kind . VALUES ?kind {{ voprov:Parameter voprov:ConfigFile }} }}
         }}"""
     )
     graph = quads[0].graph_name
-    return [Quad(row["e"], P.alternateOf, row["other"], graph) for row in rows]
+    links = [Quad(row["e"], P.alternateOf, row["other"], graph) for row in rows]
+    return links, [Quad(node, R.fileLocation, location, LOCATIONS_GRAPH) for node, location in files]
 
 
 def location_variants(location: str) -> list[str]:

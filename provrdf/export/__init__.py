@@ -6,7 +6,7 @@ the ``prov`` package from a document built by :mod:`provrdf.export.provdoc`.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pyoxigraph
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
@@ -14,9 +14,9 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
 from provrdf.export.provdoc import to_prov_document
 from provrdf.formats import Format, get_format
 from provrdf.rdf.namespaces import PREFIXES
-from provrdf.store.base import SETTINGS_GRAPH, Store
+from provrdf.store.base import INTERNAL_GRAPHS, Store
 
-__all__ = ["serialize", "store_quads", "triples_to_quads", "prefixes_for"]
+__all__ = ["prefixes_for", "serialize", "store_quads", "triples_to_quads"]
 
 _RDF_FORMATS = {
     "turtle": RdfFormat.TURTLE,
@@ -37,10 +37,10 @@ def prefixes_for(base: str) -> dict[str, str]:
 
 
 def store_quads(store: Store, graph: str | None = None) -> list[Quad]:
-    """The quads of the whole store (its settings left out) or of one named graph."""
+    """The quads of the whole store (its bookkeeping graphs left out) or of one named graph."""
     if graph is not None:
         return list(store.quads(NamedNode(graph)))
-    return [quad for quad in store.quads() if quad.graph_name != SETTINGS_GRAPH]
+    return [quad for quad in store.quads() if quad.graph_name not in INTERNAL_GRAPHS]
 
 
 def triples_to_quads(triples: Iterable[Triple]) -> list[Quad]:

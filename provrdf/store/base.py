@@ -8,19 +8,25 @@ Reads are SPARQL; writes replace whole graphs, each call atomically.
 from __future__ import annotations
 
 import abc
-from typing import Iterable, Iterator, Union
+from collections.abc import Iterable, Iterator
+from typing import Union
 
 from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples
 
 from provrdf.rdf.namespaces import PREFIXES, PROVRDF
 
-__all__ = ["Store", "QueryResult", "SETTINGS_GRAPH", "sparql_prefixes", "insert_data"]
+__all__ = ["INTERNAL_GRAPHS", "LOCATIONS_GRAPH", "SETTINGS_GRAPH", "QueryResult", "Store", "insert_data", "sparql_prefixes"]
 
 #: What a SPARQL query gives back: rows, a boolean or triples.
 QueryResult = Union[QuerySolutions, QueryBoolean, QueryTriples]
 
 #: Graph holding the store's own settings (its base IRI).
 SETTINGS_GRAPH = NamedNode(PROVRDF + "settings")
+#: Graph indexing each file entity by its recorded location, once per entity
+#: (the union of the record graphs repeats a fact once per record).
+LOCATIONS_GRAPH = NamedNode(PROVRDF + "locations")
+#: The store's bookkeeping graphs, left out of exports.
+INTERNAL_GRAPHS = frozenset({SETTINGS_GRAPH, LOCATIONS_GRAPH})
 
 
 def sparql_prefixes() -> str:
@@ -100,7 +106,7 @@ class Store(abc.ABC):
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(next(iter(result))["n"].value)
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
