@@ -6,7 +6,14 @@ record into quads. Nothing here knows about an input format or about RDF.
 Every node carries a *local id*: a string that is unique within its kind
 (``"activity"``, ``"entity"``, ``"agent"`` …) and stable for the same input,
 so that the encoder can mint the same IRI every time. Relations refer to
-nodes by local id.
+nodes by local id. A relation may have a local id of its own (a W3C
+document's relation ids); without one, its IRI is made from what it links.
+
+The model holds every W3C PROV-DM statement, not only the ProvDM ones:
+the PROV-only relations (invalidation, start, end, delegation, influence,
+specialization, alternate) have classes of their own, and whatever has no
+field is kept in ``extra``: a node's further types as ``"rdf:type"`` (e.g.
+``IRI(prov:Plan)``), a source's own attributes under their full IRI.
 """
 
 from __future__ import annotations
@@ -17,26 +24,35 @@ from typing import Any
 
 __all__ = [
     "AGENT_TYPES",
+    "DERIVATION_TYPES",
     "ENTITY_KINDS",
+    "IRI",
     "Activity",
     "ActivityDescription",
     "Agent",
+    "Alternate",
+    "Association",
+    "Attribution",
+    "Communication",
     "ConfigFile",
     "ConfigFileDescription",
+    "Delegation",
     "Derivation",
-    "EntityDescription",
+    "End",
     "Entity",
+    "EntityDescription",
+    "Extra",
     "Generation",
     "GenerationDescription",
+    "Influence",
+    "Invalidation",
     "Membership",
-    "Communication",
-    "IRI",
     "Parameter",
     "ParameterDescription",
     "Record",
+    "Specialization",
+    "Start",
     "Typed",
-    "Association",
-    "Attribution",
     "Usage",
     "UsageDescription",
 ]
@@ -46,6 +62,8 @@ __all__ = [
 AGENT_TYPES = ("Person", "Organization", "SoftwareAgent")
 #: Entity kinds: a plain entity or one of the ProvDM subclasses.
 ENTITY_KINDS = ("entity", "dataset", "value", "collection")
+#: The PROV subtypes of a derivation (``prov:Revision`` …); None is a plain derivation.
+DERIVATION_TYPES = ("Revision", "Quotation", "PrimarySource")
 
 
 #: Source-specific facts: ``{term name: value}``. A name is a prefixed name
@@ -100,7 +118,7 @@ class Entity:
     generated_at: datetime | None = None
     invalidated_at: datetime | None = None
     comment: str | None = None
-    value: str | None = None  #: mandatory for ``kind="value"``
+    value: str | Typed | None = None  #: mandatory for ``kind="value"``
     description: str | None = None  #: local id of an :class:`EntityDescription`
     extra: Extra = field(default_factory=dict)
 
@@ -123,32 +141,82 @@ class Agent:
 
 @dataclass
 class Usage:
-    """Activity *used* Entity."""
+    """Activity *used* Entity; ``entity`` is None for ``used(a, -, t)``."""
 
     activity: str
-    entity: str
+    entity: str | None
     role: str | None = None
     time: datetime | None = None
     description: str | None = None  #: local id of a :class:`UsageDescription`
+    id: str | None = None  #: local id of the relation itself
+    extra: Extra = field(default_factory=dict)  #: facts on the qualified node
 
 
 @dataclass
 class Generation:
-    """Entity *wasGeneratedBy* Activity (ProvDM gives it no time)."""
+    """Entity *wasGeneratedBy* Activity; ``activity`` is None when unknown.
+
+    ProvDM gives a generation no time (it uses ``Entity.generated_at``);
+    PROV does, and a W3C document's generation time is kept here.
+    """
 
     entity: str
-    activity: str
+    activity: str | None
     role: str | None = None
     description: str | None = None  #: local id of a :class:`GenerationDescription`
+    time: datetime | None = None
+    id: str | None = None
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass
+class Invalidation:
+    """Entity *wasInvalidatedBy* Activity (PROV only; ProvDM has no such relation)."""
+
+    entity: str
+    activity: str | None = None
+    time: datetime | None = None
+    role: str | None = None
+    id: str | None = None
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass
+class Start:
+    """Activity *wasStartedBy* a trigger entity, optionally by a starter activity (PROV only)."""
+
+    activity: str
+    trigger: str | None = None  #: local id of an entity
+    starter: str | None = None  #: local id of an activity
+    time: datetime | None = None
+    role: str | None = None
+    id: str | None = None
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass
+class End:
+    """Activity *wasEndedBy* a trigger entity, optionally by an ender activity (PROV only)."""
+
+    activity: str
+    trigger: str | None = None  #: local id of an entity
+    ender: str | None = None  #: local id of an activity
+    time: datetime | None = None
+    role: str | None = None
+    id: str | None = None
+    extra: Extra = field(default_factory=dict)
 
 
 @dataclass
 class Association:
-    """Activity *wasAssociatedWith* Agent."""
+    """Activity *wasAssociatedWith* Agent, optionally following a plan (an entity)."""
 
     activity: str
-    agent: str
+    agent: str | None
     role: str | None = None
+    plan: str | None = None  #: local id of the plan entity
+    id: str | None = None
+    extra: Extra = field(default_factory=dict)
 
 
 @dataclass
@@ -158,14 +226,34 @@ class Attribution:
     entity: str
     agent: str
     role: str | None = None
+    id: str | None = None
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass
+class Delegation:
+    """Agent *actedOnBehalfOf* another agent, optionally for one activity (PROV only)."""
+
+    delegate: str
+    responsible: str
+    activity: str | None = None
+    role: str | None = None
+    id: str | None = None
+    extra: Extra = field(default_factory=dict)
 
 
 @dataclass
 class Derivation:
-    """Entity *wasDerivedFrom* Entity."""
+    """Entity *wasDerivedFrom* Entity; ``type`` is one of :data:`DERIVATION_TYPES` or None."""
 
     generated: str
     used: str
+    activity: str | None = None  #: local id of the deriving activity
+    generation: str | None = None  #: id of the :class:`Generation` of ``generated``
+    usage: str | None = None  #: id of the :class:`Usage` of ``used``
+    type: str | None = None
+    id: str | None = None
+    extra: Extra = field(default_factory=dict)
 
 
 @dataclass
@@ -174,14 +262,42 @@ class Communication:
 
     informed: str
     informant: str
+    id: str | None = None
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass
+class Influence:
+    """Any node *wasInfluencedBy* any node: the PROV relation none of the others fits."""
+
+    influencee: str  #: local id of an activity, entity or agent of the record
+    influencer: str
+    id: str | None = None
+    extra: Extra = field(default_factory=dict)
 
 
 @dataclass
 class Membership:
-    """Collection *hadMember* Entity."""
+    """Collection *hadMember* Entity (PROV gives membership no id and no attributes)."""
 
     collection: str
     member: str
+
+
+@dataclass
+class Specialization:
+    """Entity *specializationOf* a more general entity (no id, no attributes in PROV)."""
+
+    specific: str
+    general: str
+
+
+@dataclass
+class Alternate:
+    """Two entities that are *alternateOf* each other (no id, no attributes in PROV)."""
+
+    alternate1: str
+    alternate2: str
 
 
 @dataclass
@@ -190,9 +306,11 @@ class Parameter:
 
     activity: str
     name: str
-    value: str
+    value: str | Typed  #: text, or a literal kept with the type its source gave it
     description: str | None = None  #: local id of a :class:`ParameterDescription`
     reference: str | None = None  #: local id of a value entity it came from
+    id: str | None = None  #: local id of the parameter node (default: activity and name)
+    extra: Extra = field(default_factory=dict)
 
 
 @dataclass
@@ -204,6 +322,8 @@ class ConfigFile:
     location: str | None = None
     comment: str | None = None
     description: str | None = None  #: local id of a :class:`ConfigFileDescription`
+    id: str | None = None  #: local id of the config file node (default: activity and name)
+    extra: Extra = field(default_factory=dict)
 
 
 @dataclass
@@ -316,6 +436,13 @@ class Record:
     derivations: list[Derivation] = field(default_factory=list)
     communications: list[Communication] = field(default_factory=list)
     memberships: list[Membership] = field(default_factory=list)
+    invalidations: list[Invalidation] = field(default_factory=list)
+    starts: list[Start] = field(default_factory=list)
+    ends: list[End] = field(default_factory=list)
+    delegations: list[Delegation] = field(default_factory=list)
+    influences: list[Influence] = field(default_factory=list)
+    specializations: list[Specialization] = field(default_factory=list)
+    alternates: list[Alternate] = field(default_factory=list)
     parameters: list[Parameter] = field(default_factory=list)
     config_files: list[ConfigFile] = field(default_factory=list)
     #: descriptions referenced by the record; stored once, in their own graphs

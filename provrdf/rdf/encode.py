@@ -4,27 +4,37 @@ The mapping rules (see ``ontology/README.md``):
 
 * every node is typed with its PROV-O class and its voprov class;
 * every relation is written as the PROV-O shortcut *and* as a qualified
-  node, so plain SPARQL works and no attribute is lost;
+  node, so plain SPARQL works and no attribute is lost; the qualified node
+  has the PROV-O class and, where ProvDM has the relation, the voprov class
+  (invalidation, start, end, delegation and influence are PROV-O only); a
+  relation that does not name its object (``used(a, -, t)``) has no
+  shortcut and no ProvDM class; specialization, alternate and membership
+  are shortcuts only, as in PROV-O;
 * PROV-O terms where PROV-O has the concept, voprov terms for the rest,
   reader-specific facts under their own namespace (``ctao:``);
 * no blank nodes: every node, qualified ones included, has a deterministic
-  IRI, so re-encoding the same record gives the same quads;
+  IRI, so re-encoding the same record gives the same quads: a relation with
+  an id is minted from it, one without from everything it says;
 * the record goes to one named graph (its bundle), each description to a
   graph of its own, shared by every record that references it.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
-from typing import Any, Iterable
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from provrdf import model as m
 from provrdf.identifiers import DEFAULT_BASE, digest, mint
-from provrdf.rdf.namespaces import expand
+from provrdf.rdf.namespaces import PROV, expand
 from provrdf.rdf.terms import COMMENT, LABEL, PART_OF, TYPE, C, P, V, literal
+from provrdf.timeutil import format_time
 
 __all__ = ["Encoded", "Encoder"]
 
@@ -48,6 +58,60 @@ _AGENT_CLASSES = {
     "Person": P.Person,
     "Organization": P.Organization,
     "SoftwareAgent": P.SoftwareAgent,
+}
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How one kind of relation is written: shortcut, qualified node, and its details."""
+
+    name: str  #: the IRI kind of its node and the end of its qualifier (``qualifiedUsage``)
+    shortcut: NamedNode
+    classes: tuple[NamedNode, ...]
+    voprov: tuple[NamedNode, ...]  #: the ProvDM class, written when the relation names its object
+    subject: str  #: the field holding the subject's local id …
+    subject_kind: str | None  #: … and the subject's IRI kind (None: look it up in the record)
+    target: str
+    target_kind: str | None
+    target_property: NamedNode  #: the property of the node naming the object
+    #: further fields: (field, property, IRI kind of the value or None for a literal)
+    details: tuple[tuple[str, NamedNode, str | None], ...] = ()
+
+
+_TIME_ROLE = (("time", P.atTime, None), ("role", P.hadRole, None))
+#: (record list, kind) of every relation with a qualified form, in writing order.
+_RELATIONS: tuple[tuple[str, _Kind], ...] = (
+    ("usages", _Kind("usage", P.used, (P.Usage,), (V.Used,), "activity", "activity", "entity", "entity",
+                     P.entity, _TIME_ROLE)),
+    ("generations", _Kind("generation", P.wasGeneratedBy, (P.Generation,), (V.WasGeneratedBy,), "entity", "entity",
+                          "activity", "activity", P.activity, _TIME_ROLE)),
+    ("invalidations", _Kind("invalidation", P.wasInvalidatedBy, (P.Invalidation,), (), "entity", "entity",
+                            "activity", "activity", P.activity, _TIME_ROLE)),
+    ("starts", _Kind("start", P.wasStartedBy, (P.Start,), (), "activity", "activity", "trigger", "entity", P.entity,
+                     (("starter", P.hadActivity, "activity"), *_TIME_ROLE))),
+    ("ends", _Kind("end", P.wasEndedBy, (P.End,), (), "activity", "activity", "trigger", "entity", P.entity,
+                   (("ender", P.hadActivity, "activity"), *_TIME_ROLE))),
+    ("associations", _Kind("association", P.wasAssociatedWith, (P.Association,), (V.WasAssociatedWith,), "activity",
+                           "activity", "agent", "agent", P.agent,
+                           (("role", P.hadRole, None), ("plan", P.hadPlan, "entity")))),
+    ("attributions", _Kind("attribution", P.wasAttributedTo, (P.Attribution,), (V.WasAttributedTo,), "entity",
+                           "entity", "agent", "agent", P.agent, (("role", P.hadRole, None),))),
+    ("delegations", _Kind("delegation", P.actedOnBehalfOf, (P.Delegation,), (), "delegate", "agent", "responsible",
+                          "agent", P.agent, (("activity", P.hadActivity, "activity"), ("role", P.hadRole, None)))),
+    ("derivations", _Kind("derivation", P.wasDerivedFrom, (P.Derivation,), (V.WasDerivedFrom,), "generated", "entity",
+                          "used", "entity", P.entity,
+                          (("activity", P.hadActivity, "activity"), ("generation", P.hadGeneration, "generation"),
+                           ("usage", P.hadUsage, "usage")))),
+    ("communications", _Kind("communication", P.wasInformedBy, (P.Communication,), (V.WasInformedBy,), "informed",
+                             "activity", "informant", "activity", P.activity)),
+    ("influences", _Kind("influence", P.wasInfluencedBy, (P.Influence,), (), "influencee", None, "influencer", None,
+                         P.influencer)),
+)  # fmt: skip
+#: A derivation subtype: its shortcut and its qualifier, written besides the plain ones.
+_SUBTYPE_LINKS = {
+    "Revision": (P.wasRevisionOf, P.qualifiedRevision),
+    "Quotation": (P.wasQuotedFrom, P.qualifiedQuotation),
+    "PrimarySource": (P.hadPrimarySource, P.qualifiedPrimarySource),
 }
 
 
@@ -195,72 +259,62 @@ class Encoder:
 
     # -- relations ---------------------------------------------------------
 
-    def _qualified(
-        self,
-        w: _GraphWriter,
-        subject: NamedNode,
-        shortcut: NamedNode,
-        obj: NamedNode,
-        kind: str,
-        classes: tuple[NamedNode, ...],
-        target: NamedNode,
-        role: str | None = None,
-    ) -> NamedNode:
-        """Write ``subject shortcut obj`` and its qualified node; return the node."""
-        w.add(subject, shortcut, obj)
-        # At most one generation per entity: its node does not depend on the
-        # role, so a record that knows the role and one that does not agree.
-        key = "" if kind == "generation" else role or ""
-        node = self.iri(kind, digest(subject.value, obj.value, key))
-        qualifier = P["qualified" + kind.capitalize()]
-        w.add(subject, qualifier, node)
-        w.types(node, classes)
-        w.add(node, target, obj)
-        w.add(node, P.hadRole, role)
-        return node
-
     def _relations(self, w: _GraphWriter, r: m.Record) -> None:
-        act, ent, agt = (partial(self.iri, kind) for kind in ("activity", "entity", "agent"))
-        for u in r.usages:
-            node = self._qualified(
-                w, act(u.activity), P.used, ent(u.entity), "usage", (P.Usage, V.Used), P.entity, u.role
-            )
-            w.add(node, P.atTime, u.time)
-            if u.description:
-                w.add(node, V.isDescribedBy, self.iri("description/usage", u.description))
-        for g in r.generations:
-            node = self._qualified(
-                w, ent(g.entity), P.wasGeneratedBy, act(g.activity), "generation",
-                (P.Generation, V.WasGeneratedBy), P.activity, g.role,
-            )
-            if g.description:
-                w.add(node, V.isDescribedBy, self.iri("description/generation", g.description))
-        for a in r.associations:
-            self._qualified(
-                w, act(a.activity), P.wasAssociatedWith, agt(a.agent), "association",
-                (P.Association, V.WasAssociatedWith), P.agent, a.role,
-            )
-        for a in r.attributions:
-            self._qualified(
-                w, ent(a.entity), P.wasAttributedTo, agt(a.agent), "attribution",
-                (P.Attribution, V.WasAttributedTo), P.agent, a.role,
-            )
-        for d in r.derivations:
-            self._qualified(
-                w, ent(d.generated), P.wasDerivedFrom, ent(d.used), "derivation",
-                (P.Derivation, V.WasDerivedFrom), P.entity,
-            )
-        for c in r.communications:
-            self._qualified(
-                w, act(c.informed), P.wasInformedBy, act(c.informant), "communication",
-                (P.Communication, V.WasInformedBy), P.activity,
-            )
+        kinds = _node_kinds(r)
+        for attribute, kind in _RELATIONS:
+            for relation in getattr(r, attribute):
+                self._relation(w, relation, kind, kinds)
+        ent = partial(self.iri, "entity")
         for h in r.memberships:
             w.add(ent(h.collection), P.hadMember, ent(h.member))
+        for s in r.specializations:
+            w.add(ent(s.specific), P.specializationOf, ent(s.general))
+        for a in r.alternates:
+            w.add(ent(a.alternate1), P.alternateOf, ent(a.alternate2))
+
+    def _relation(self, w: _GraphWriter, rel: Any, kind: _Kind, kinds: dict[str, str]) -> None:
+        """Write one relation: its shortcut (when it names its object) and its qualified node."""
+        subject_id, target_id = getattr(rel, kind.subject), getattr(rel, kind.target)
+        subject = self.iri(kind.subject_kind or kinds.get(subject_id, "entity"), subject_id)
+        target = None
+        if target_id is not None:
+            target = self.iri(kind.target_kind or kinds.get(target_id, "entity"), target_id)
+        subtype = _derivation_type(rel) if kind.name == "derivation" else ()
+        node = self._relation_node(rel, kind, subject, target)
+        classes = kind.classes + (kind.voprov if target is not None else ()) + subtype
+        for shortcut, qualifier in ((kind.shortcut, P["qualified" + kind.name.capitalize()]), *_subtype_links(subtype)):
+            if target is not None:
+                w.add(subject, shortcut, target)
+            w.add(subject, qualifier, node)
+        w.types(node, classes)
+        w.add(node, kind.target_property, target)
+        for field_name, predicate, node_kind in kind.details:
+            value = getattr(rel, field_name)
+            if value is not None and node_kind is not None:
+                value = self.iri(node_kind, value)
+            w.add(node, predicate, value)
+        description = getattr(rel, "description", None)
+        if description:
+            w.add(node, V.isDescribedBy, self.iri(f"description/{kind.name}", description))
+        w.extra(node, rel.extra)
+
+    def _relation_node(self, rel: Any, kind: _Kind, subject: NamedNode, target: NamedNode | None) -> NamedNode:
+        """The relation's own IRI, or one made from what it links and says."""
+        if rel.id is not None:
+            return self.iri(kind.name, rel.id)
+        # At most one generation per entity: its node does not depend on the
+        # role, so a record that knows the role and one that does not agree.
+        fields = [name for name, _, _ in kind.details if not (kind.name == "generation" and name == "role")]
+        parts = [_key_text(getattr(rel, name)) for name in fields]
+        if kind.name == "derivation":
+            parts.append(rel.type or "")
+        if rel.extra:
+            parts.append(_key_text(rel.extra))
+        return self.iri(kind.name, digest(subject.value, target.value if target else "", *parts))
 
     def _configuration(self, w: _GraphWriter, r: m.Record) -> None:
         for p in r.parameters:
-            node = self.iri("parameter", f"{p.activity}/{p.name}")
+            node = self.iri("parameter", p.id or f"{p.activity}/{p.name}")
             w.types(node, (P.Entity, V.Parameter))
             w.add(node, LABEL, p.name)
             w.add(node, P.value, p.value, keep_empty=True)  # "" is a real setting
@@ -268,15 +322,17 @@ class Encoder:
                 w.add(node, V.isDescribedBy, self.iri("description/parameter", p.description))
             if p.reference:
                 w.add(node, V.hadReference, self.iri("entity", p.reference))
+            w.extra(node, p.extra)
             self._configured(w, p.activity, node, "Parameter")
         for c in r.config_files:
-            node = self.iri("configfile", f"{c.activity}/{c.name}")
+            node = self.iri("configfile", c.id or f"{c.activity}/{c.name}")
             w.types(node, (P.Entity, V.ConfigFile))
             w.add(node, LABEL, c.name)
             w.add(node, P.atLocation, c.location)
             w.add(node, COMMENT, c.comment)
             if c.description:
                 w.add(node, V.isDescribedBy, self.iri("description/configfile", c.description))
+            w.extra(node, c.extra)
             self._configured(w, c.activity, node, "ConfigFile")
 
     def _configured(self, w: _GraphWriter, activity: str, artefact: NamedNode, kind: str) -> None:
@@ -331,6 +387,37 @@ class Encoder:
         w.add(node, LABEL, d.name)
         for attr in ("description", "docurl", "type") + _KIND_ATTRIBUTES.get(d.kind, ()):
             w.add(node, V[_camel(attr)], getattr(d, attr))
+
+
+def _node_kinds(record: m.Record) -> dict[str, str]:
+    """The IRI kind of every node of ``record`` by local id (for influences, which link any two)."""
+    kinds = {e.id: "entity" for e in record.entities}
+    kinds.update((a.id, "agent") for a in record.agents)
+    kinds.update((a.id, "activity") for a in record.activities)
+    return kinds
+
+
+def _derivation_type(d: m.Derivation) -> tuple[NamedNode, ...]:
+    if d.type is None:
+        return ()
+    if d.type not in _SUBTYPE_LINKS:
+        raise ValueError(f"derivation of {d.generated!r} has type {d.type!r}, not one of {', '.join(_SUBTYPE_LINKS)}")
+    return (P[d.type],)
+
+
+def _subtype_links(subtype: tuple[NamedNode, ...]) -> tuple[tuple[NamedNode, NamedNode], ...]:
+    return tuple(_SUBTYPE_LINKS[cls.value[len(PROV):]] for cls in subtype)
+
+
+def _key_text(value: Any) -> str:
+    """A stable text of a relation field, for the IRI of a relation without an id."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True, default=repr)
+    return str(value)
 
 
 def _typed(value: m.Typed) -> Literal:

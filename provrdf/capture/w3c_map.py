@@ -1,0 +1,375 @@
+"""The statements of a W3C PROV document as records: one for the document, one per bundle.
+
+* **Records.** The document's top level is one record, its local id
+  ``w3c/<digest of its content>`` (the same document in any serialization
+  gets the same id). The bundles that OPUS and voprov write to hold the
+  ProvDM parts of the main record (``…#configuration``,
+  ``…#description``, in any position of the fragment) are merged into it.
+  Every other bundle is a record of its own whose id is the bundle's IRI.
+  An OPUS internal-provenance bundle (``#<jobid>#internal_provenance``)
+  is such a record too, and its activities are made *part of* the job
+  activity (``dcterms:isPartOf``), so the two granularities stay linked.
+* **Ids.** Every node and relation keeps the document's IRI
+  (:func:`~provrdf.identifiers.external`); a blank node gets a stable id
+  made from what is said about it.
+* **Attributes.** ``prov:label`` (and voprov's ``prov:name``) is the name,
+  ``prov:location`` the location (kept exactly as written: ingest links
+  entities of different tools by it), ``prov:role`` the role,
+  ``prov:value`` the value; ProvDM attributes (``voprov:comment``,
+  ``voprov:email`` …) their model fields; everything else is kept in
+  ``extra`` under its full IRI, literals with their datatype or language.
+  ``prov:type`` values that are not a class of the model are kept as
+  ``rdf:type``.
+* **Nodes named but not declared** (PROV allows it) are declared with what
+  the relation makes them, so that each relation's object is in its record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import fields, is_dataclass
+from datetime import datetime
+from typing import Any
+
+from provrdf import model as m
+from provrdf.capture.w3c_doc import (
+    ARGUMENTS,
+    NODE_KINDS,
+    Attributes,
+    Document,
+    Statement,
+    local_id,
+    position_kinds,
+)
+from provrdf.capture.w3c_provdm import COMMENT, ProvDM, extract, parameter_value
+from provrdf.errors import ParseError
+from provrdf.identifiers import external
+from provrdf.rdf.namespaces import DCTERMS, PROV, RDFS, VOPROV
+from provrdf.timeutil import parse_time
+
+__all__ = ["bundle_role", "fingerprint", "fragments", "records"]
+
+_ROLE = (PROV + "role",)
+_NAME_ORDER = (PROV + "name", VOPROV + "name", PROV + "label", RDFS + "label")
+_ENTITY_KINDS = {VOPROV + "DatasetEntity": "dataset", VOPROV + "ValueEntity": "value",
+                 PROV + "Collection": "collection", VOPROV + "Collection": "collection",
+                 PROV + "EmptyCollection": "collection"}  # fmt: skip
+#: Classes the encoder writes by itself: read, they say nothing more.
+_IMPLIED = {VOPROV + n for n in ("Entity", "Activity", "Agent", "DatasetEntity", "ValueEntity", "Collection", "Used",
+                                 "WasGeneratedBy", "WasAssociatedWith", "WasAttributedTo", "WasDerivedFrom",
+                                 "WasInformedBy")} | {PROV + "Collection"}  # fmt: skip
+_AGENT_CLASSES = {PROV + t: t for t in m.AGENT_TYPES}
+_DERIVATION_CLASSES = {ns + t: t for t in m.DERIVATION_TYPES for ns in (PROV, VOPROV)}
+_AGENT_FIELDS = ("email", "affiliation", "phone", "address", "url")
+#: ProvDM links some writers give as an attribute of the linked node or relation.
+_LINK_ATTRIBUTES = {VOPROV + "isDescribedBy": "isDescribedBy", VOPROV + "descriptor": "isDescribedBy",
+                    VOPROV + "wasConfiguredBy": "wasConfiguredBy", VOPROV + "hadReference": "hadReference"}  # fmt: skip
+#: How many leading arguments (:data:`~provrdf.capture.w3c_doc.ARGUMENTS`) a relation cannot do without.
+_REQUIRED = {"used": 1, "wasGeneratedBy": 1, "wasInvalidatedBy": 1, "wasStartedBy": 1, "wasEndedBy": 1,
+             "wasAssociatedWith": 1, "wasAttributedTo": 2, "actedOnBehalfOf": 2, "wasDerivedFrom": 2,
+             "wasInformedBy": 2, "wasInfluencedBy": 2, "specializationOf": 2, "alternateOf": 2, "hadMember": 2}  # fmt: skip
+
+
+def bundle_role(iri: str) -> str | None:
+    """What an OPUS or voprov bundle holds, by its name: ``configuration``, ``description``, ``internal``.
+
+    >>> bundle_role("https://uws.example.org/rest/ctbin/1a2b3c#1a2b3c%23configuration")
+    'configuration'
+    >>> bundle_role("http://example.org/prov#description#ctbin"), bundle_role("http://example.org/run7")
+    ('description', None)
+    """
+    pieces = fragments(iri)[1:]
+    if "configuration" in pieces:
+        return "configuration"
+    if "description" in pieces:
+        return "description"
+    return "internal" if pieces and pieces[-1] == "internal_provenance" else None
+
+
+def fragments(iri: str) -> list[str]:
+    """``iri`` cut at each ``#``, written or percent-encoded (see :func:`~provrdf.capture.w3c_doc.normalize_iri`)."""
+    return re.split("#|%23", iri)
+
+
+def records(document: Document) -> Iterator[m.Record | ParseError]:
+    """The records of ``document``: its top level (with its ProvDM bundles) first, then its other bundles.
+
+    A statement that cannot be kept (``mentionOf``, a description that
+    belongs to no activity description) is reported as a ParseError after
+    the record it was read with; the records are yielded all the same.
+    """
+    main = list(document.statements)
+    others = []
+    for iri in sorted(document.bundles):
+        if bundle_role(iri) in ("configuration", "description"):
+            main += document.bundles[iri]
+        else:
+            others.append(iri)
+    index, job_activities = 0, []
+    if main:
+        record, problems = _Mapper(main).record("")
+        record.id = "w3c/" + fingerprint(record)
+        job_activities = [a.id for a in record.activities]
+        yield from _finish(record, problems, document.source, index)
+        index += 1
+    for iri in others:
+        record, problems = _Mapper(document.bundles[iri]).record(external(iri))
+        if bundle_role(iri) == "internal":
+            _attach(record, _job(iri, job_activities))
+        yield from _finish(record, problems, document.source, index)
+        index += 1
+
+
+def _finish(record: m.Record, problems: list[str], source: str, index: int) -> Iterator[m.Record | ParseError]:
+    record.source, record.index = source, index
+    yield record
+    for problem in problems:
+        yield ParseError(source, problem, record=index)
+
+
+def _job(bundle: str, activities: list[str]) -> str | None:
+    """The job activity an internal-provenance bundle belongs to: its ``<jobid>`` ends the activity's IRI."""
+    pieces = fragments(bundle)
+    job_id = pieces[-2] if len(pieces) > 2 else ""
+    named = [a for a in activities if job_id and a.rstrip(">").endswith("/" + job_id)]
+    if len(named) == 1:
+        return named[0]
+    return activities[0] if len(activities) == 1 else None
+
+
+def _attach(record: m.Record, job: str | None) -> None:
+    for activity in record.activities:
+        if job is not None and activity.id != job and activity.part_of is None:
+            activity.part_of = job
+
+
+def fingerprint(record: m.Record) -> str:
+    """A digest of what ``record`` says, the same whatever order it was read in."""
+    content = _canonical([getattr(record, f.name) for f in fields(record) if f.name not in ("id", "source", "index")])
+    return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:16]
+
+
+def _canonical(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, tuple(_canonical(getattr(value, f.name)) for f in fields(value)))
+    if isinstance(value, (list, tuple)):
+        return tuple(sorted((_canonical(item) for item in value), key=repr))
+    if isinstance(value, dict):
+        return tuple(sorted((key, _canonical(item)) for key, item in value.items()))
+    return value
+
+
+def _attribute_links(statement: Statement) -> list[Statement]:
+    """ProvDM links written as attributes (``voprov:isDescribedBy <d>`` on a node or relation),
+    taken out and given as the marked influences the ProvDM mapping reads."""
+    if statement.id is None:
+        return []
+    found, kept = [], []
+    for name, value in statement.attributes:
+        link = _LINK_ATTRIBUTES.get(name)
+        if link and isinstance(value, m.IRI):
+            found.append(Statement("wasInfluencedBy", None, {"influencee": statement.id, "influencer": value.value},
+                                   [(PROV + "type", m.IRI(VOPROV + link))]))  # fmt: skip
+        else:
+            kept.append((name, value))
+    statement.attributes = kept
+    return found
+
+
+class _Mapper:
+    """Maps the statements of one record."""
+
+    def __init__(self, statements: list[Statement]) -> None:
+        self.nodes: dict[tuple[str, str], Statement] = {}
+        self.relations: list[Statement] = []
+        self.problems: list[str] = []
+        for statement in statements:
+            self.relations += _attribute_links(statement)
+            if statement.kind in NODE_KINDS:
+                self._merge(statement)
+            elif statement.kind == "mentionOf":
+                self.problems.append(f"mentionOf({', '.join(map(str, statement.args.values()))}) is not kept: "
+                                     "provrdf does not store PROV-Links mentions")  # fmt: skip
+            else:
+                self.relations.append(statement)
+
+    def _merge(self, statement: Statement) -> None:
+        """One node per IRI and kind; a node declared twice has the facts of both."""
+        key = (statement.kind, statement.id or "")
+        known = self.nodes.get(key)
+        if known is None:
+            self.nodes[key] = Statement(statement.kind, statement.id, dict(statement.args), list(statement.attributes))
+            return
+        for name, value in statement.args.items():
+            known.args.setdefault(name, value)
+        known.attributes += [pair for pair in statement.attributes if pair not in known.attributes]
+
+    def record(self, record_id: str) -> tuple[m.Record, list[str]]:
+        entities = {iri: node for (kind, iri), node in self.nodes.items() if kind == "entity"}
+        provdm, relations = extract(entities, self.relations)
+        self.problems += provdm.problems
+        record = m.Record(id=record_id)
+        for (kind, iri), node in self.nodes.items():
+            if kind == "activity":
+                record.activities.append(_activity(iri, node, provdm))
+            elif kind == "agent":
+                record.agents.append(_agent(iri, node))
+            elif iri in entities:
+                record.entities.append(_entity(iri, node, provdm))
+        for statement in relations:
+            missing = [name for name in ARGUMENTS[statement.kind][: _REQUIRED[statement.kind]]
+                       if not statement.args.get(name)]  # fmt: skip
+            if missing:
+                self.problems.append(f"{statement.kind} {statement.id or ''} has no {' and no '.join(missing)}; "
+                                     "it is left out")  # fmt: skip
+            else:
+                _add_relation(record, statement, provdm)
+        record.parameters, record.config_files = provdm.parameters, provdm.config_files
+        record.activity_descriptions = provdm.activity_descriptions
+        record.entity_descriptions = provdm.entity_descriptions
+        _declare_named_nodes(record, relations, provdm)
+        return _sorted(record), self.problems
+
+
+# -- nodes --------------------------------------------------------------------------------
+
+
+def _name(attributes: Attributes) -> str | None:
+    for name in _NAME_ORDER:
+        text = attributes.text(name)
+        if text is not None:
+            return text
+    return None
+
+
+def _activity(iri: str, node: Statement, provdm: ProvDM) -> m.Activity:
+    a = Attributes(node.attributes)
+    a.drop_types(_IMPLIED)
+    part_of = a.iri(DCTERMS + "isPartOf")
+    return m.Activity(
+        local_id(iri), _name(a), _time(node.args.get("startTime")), _time(node.args.get("endTime")),
+        a.text(*COMMENT), provdm.described.get(iri), local_id(part_of) if part_of else None, a.extra(),
+    )  # fmt: skip
+
+
+def _entity(iri: str, node: Statement, provdm: ProvDM) -> m.Entity:
+    a = Attributes(node.attributes)
+    kind = next((_ENTITY_KINDS[t] for t in a.types() if t in _ENTITY_KINDS), "entity")
+    a.drop_types(_IMPLIED)
+    name, location = _name(a), a.text(PROV + "location", VOPROV + "location")
+    generated = _time(a.pop(PROV + "generatedAtTime", VOPROV + "generatedAtTime"))
+    invalidated = _time(a.pop(PROV + "invalidatedAtTime", VOPROV + "invalidatedAtTime"))
+    comment, value = a.text(*COMMENT), a.pop(PROV + "value", VOPROV + "value")
+    return m.Entity(
+        local_id(iri), kind, name, location, generated, invalidated, comment,
+        None if value is None else parameter_value(value), provdm.described.get(iri), a.extra(),
+    )  # fmt: skip
+
+
+def _agent(iri: str, node: Statement) -> m.Agent:
+    a = Attributes(node.attributes)
+    kind = next((_AGENT_CLASSES[t] for t in a.types() if t in _AGENT_CLASSES), None)
+    a.drop_types(_IMPLIED | ({PROV + kind} if kind else set()))
+    written = a.pop(VOPROV + "type", accept=str)  # voprov's own way of giving the agent type
+    if kind is None and written in m.AGENT_TYPES:
+        kind = written
+    elif written is not None and written != kind:
+        a.pairs.append((VOPROV + "type", written))
+    name, comment = _name(a) or "", a.text(*COMMENT)
+    details = [a.text(VOPROV + f) for f in _AGENT_FIELDS]
+    return m.Agent(local_id(iri), name, kind, comment, *details, extra=a.extra())
+
+
+def _time(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        return parse_time(value.text if isinstance(value, m.Typed) else str(value))
+    except ValueError:
+        return None
+
+
+# -- relations ----------------------------------------------------------------------------------
+
+
+def _local(iri: Any) -> str | None:
+    return local_id(iri) if isinstance(iri, str) and iri else None
+
+
+def _add_relation(record: m.Record, s: Statement, provdm: ProvDM) -> None:
+    a = Attributes(s.attributes)
+    a.drop_types(_IMPLIED)
+    arg = lambda name: _local(s.args.get(name))
+    ident = _local(s.id)
+    time = _time(s.args.get("time"))
+    kind = s.kind
+    if kind in ("used", "wasGeneratedBy"):
+        described = provdm.described.get(s.id or "")
+        if kind == "used":
+            record.usages.append(m.Usage(arg("activity"), arg("entity"), a.text(*_ROLE), time, described, ident,
+                                         a.extra()))
+        else:
+            record.generations.append(m.Generation(arg("entity"), arg("activity"), a.text(*_ROLE), described, time,
+                                                   ident, a.extra()))
+    elif kind == "wasInvalidatedBy":
+        record.invalidations.append(m.Invalidation(arg("entity"), arg("activity"), time, a.text(*_ROLE), ident,
+                                                   a.extra()))
+    elif kind in ("wasStartedBy", "wasEndedBy"):
+        cls, lst, by = (m.Start, record.starts, "starter") if kind == "wasStartedBy" else (m.End, record.ends, "ender")
+        lst.append(cls(arg("activity"), arg("trigger"), arg(by), time, a.text(*_ROLE), ident, a.extra()))
+    elif kind == "wasAssociatedWith":
+        record.associations.append(m.Association(arg("activity"), arg("agent"), a.text(*_ROLE), arg("plan"), ident,
+                                                 a.extra()))
+    elif kind == "wasAttributedTo":
+        record.attributions.append(m.Attribution(arg("entity"), arg("agent"), a.text(*_ROLE), ident, a.extra()))
+    elif kind == "actedOnBehalfOf":
+        record.delegations.append(m.Delegation(arg("delegate"), arg("responsible"), arg("activity"),
+                                               a.text(*_ROLE), ident, a.extra()))
+    elif kind == "wasDerivedFrom":
+        subtype = next((_DERIVATION_CLASSES[t] for t in a.types() if t in _DERIVATION_CLASSES), None)
+        a.drop_types({ns + subtype for ns in (PROV, VOPROV)} if subtype else set())
+        record.derivations.append(m.Derivation(arg("generatedEntity"), arg("usedEntity"), arg("activity"),
+                                               arg("generation"), arg("usage"), subtype, ident, a.extra()))
+    elif kind == "wasInformedBy":
+        record.communications.append(m.Communication(arg("informed"), arg("informant"), ident, a.extra()))
+    elif kind == "wasInfluencedBy":
+        record.influences.append(m.Influence(arg("influencee"), arg("influencer"), ident, a.extra()))
+    elif kind == "specializationOf":
+        record.specializations.append(m.Specialization(arg("specificEntity"), arg("generalEntity")))
+    elif kind == "alternateOf":
+        record.alternates.append(m.Alternate(arg("alternate1"), arg("alternate2")))
+    elif kind == "hadMember":
+        record.memberships.append(m.Membership(arg("collection"), arg("entity")))
+
+
+def _declare_named_nodes(record: m.Record, relations: list[Statement], provdm: ProvDM) -> None:
+    """Declare the nodes that relations and parameters name but the document does not."""
+    named = {local_id(iri): kind for iri, kind in position_kinds(relations).items()}
+    for artefact in (*provdm.parameters, *provdm.config_files):
+        named.setdefault(artefact.activity, "activity")
+    known = {
+        "activity": {a.id for a in record.activities},
+        "entity": {e.id for e in record.entities},
+        "agent": {a.id for a in record.agents},
+    }
+    for ident, kind in named.items():
+        if ident in known[kind]:
+            continue
+        known[kind].add(ident)
+        if kind == "activity":
+            record.activities.append(m.Activity(ident))
+        elif kind == "entity":
+            record.entities.append(m.Entity(ident))
+        else:
+            record.agents.append(m.Agent(ident, ""))
+
+
+def _sorted(record: m.Record) -> m.Record:
+    """The record with every list in a stable order, whatever order the document had."""
+    for f in fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, list):
+            setattr(record, f.name, sorted(value, key=lambda item: repr(_canonical(item))))
+    return record

@@ -1,0 +1,214 @@
+"""ProvDM written as W3C PROV, read back as the model's ProvDM objects.
+
+Today's writers (voprov, OPUS) put what W3C PROV has no class for into
+plain PROV: a parameter is an entity with ``prov:type voprov:Parameter``, a
+configuration link a ``wasInfluencedBy`` with ``prov:type
+voprov:wasConfiguredBy``, and the same for descriptions
+(``voprov:ActivityDescription`` …, linked by ``isDescribedBy`` and
+``isRelatedTo``) and parameter references (``hadReference``). This module
+finds those markers in the statements of one record and turns them into
+:class:`~provrdf.model.Parameter`, :class:`~provrdf.model.ConfigFile` and the
+description classes, taking the marked statements out of the plain PROV.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from provrdf import model as m
+from provrdf.capture.w3c_doc import Attributes, Statement, as_text, local_id
+from provrdf.rdf.namespaces import PROV, RDFS, VOPROV, XSD
+
+__all__ = ["CLASSES", "COMMENT", "LINKS", "NAME", "ProvDM", "extract", "link_kind", "parameter_value", "provdm_class"]
+
+#: The ProvDM links written as influences, by the local name of their marker type.
+LINKS = ("wasConfiguredBy", "isDescribedBy", "hadReference", "isRelatedTo")
+#: The attributes that give a ProvDM name or comment.
+NAME = (PROV + "name", VOPROV + "name", PROV + "label")
+COMMENT = (VOPROV + "comment", VOPROV + "annotation", RDFS + "comment")
+_DESCRIPTION_TEXT = (VOPROV + "description", VOPROV + "annotation")
+_ROLE_DESCRIPTIONS = {"UsageDescription": m.UsageDescription, "GenerationDescription": m.GenerationDescription}
+_ENTITY_DESCRIPTIONS = {"EntityDescription": "entity", "DatasetDescription": "dataset", "ValueDescription": "value"}
+_OWNED = {"UsageDescription": "usages", "GenerationDescription": "generations",
+          "ParameterDescription": "parameters", "ConfigFileDescription": "config_files"}  # fmt: skip
+#: The voprov classes this module turns into model objects.
+CLASSES = ("Parameter", "ConfigFile", "ActivityDescription", *_ENTITY_DESCRIPTIONS, *_ROLE_DESCRIPTIONS,
+           "ParameterDescription", "ConfigFileDescription")  # fmt: skip
+
+
+@dataclass
+class ProvDM:
+    """The ProvDM objects of one record, and the description of each described node or relation."""
+
+    parameters: list[m.Parameter] = field(default_factory=list)
+    config_files: list[m.ConfigFile] = field(default_factory=list)
+    activity_descriptions: list[m.ActivityDescription] = field(default_factory=list)
+    entity_descriptions: list[m.EntityDescription] = field(default_factory=list)
+    #: IRI of an activity, entity or relation → local id of its description
+    described: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def provdm_class(statement: Statement) -> str | None:
+    """The ProvDM class (local name) that a ``prov:type`` of ``statement`` marks, if any."""
+    for cls in Attributes(statement.attributes).types():
+        if cls.startswith(VOPROV) and cls[len(VOPROV):] in CLASSES:
+            return cls[len(VOPROV):]
+    return None
+
+
+def link_kind(statement: Statement) -> str | None:
+    """Which ProvDM link an influence stands for, by its marker type (either case)."""
+    if statement.kind != "wasInfluencedBy":
+        return None
+    for cls in statement.types():
+        local = cls[len(VOPROV):] if cls.startswith(VOPROV) else ""
+        name = next((link for link in LINKS if link.lower() == local.lower()), None)
+        if name:
+            return name
+    return None
+
+
+def extract(nodes: dict[str, Statement], relations: list[Statement]) -> tuple[ProvDM, list[Statement]]:
+    """Take the ProvDM statements out of ``nodes`` (changed in place) and ``relations``.
+
+    Returns
+    -------
+    ProvDM, list of Statement
+        The ProvDM objects, and the relations that are plain PROV.
+    """
+    links: dict[str, list[tuple[str, str]]] = {link: [] for link in LINKS}
+    plain = []
+    for statement in relations:
+        kind = link_kind(statement)
+        if kind is None:
+            plain.append(statement)
+        else:
+            links[kind].append((statement.args.get("influencee", ""), statement.args.get("influencer", "")))
+    marked = {iri: cls for iri, node in nodes.items() if node.kind == "entity" and (cls := provdm_class(node))}
+    out = ProvDM()
+    _descriptions(out, nodes, marked, links)
+    _configuration(out, nodes, marked, links)
+    for iri in list(marked):
+        if marked[iri] not in ("Parameter", "ConfigFile") or iri in _configured(links, marked):
+            del nodes[iri]
+    return out, plain
+
+
+# -- descriptions -------------------------------------------------------------------------------
+
+
+def _descriptions(out: ProvDM, nodes: dict[str, Statement], marked: dict[str, str], links) -> None:
+    made: dict[str, object] = {}
+    for iri, cls in marked.items():
+        attributes = Attributes(nodes[iri].attributes)
+        ident, name = local_id(iri), attributes.any_text(*NAME) or ""
+        description = attributes.any_text(*_DESCRIPTION_TEXT)
+        if cls == "ActivityDescription":
+            made[iri] = m.ActivityDescription(
+                ident, name, attributes.any_text(VOPROV + "version"), description,
+                attributes.any_text(VOPROV + "docurl"), attributes.any_text(VOPROV + "type"),
+                attributes.any_text(VOPROV + "subtype"),
+            )  # fmt: skip
+        elif cls in _ENTITY_DESCRIPTIONS:
+            made[iri] = m.EntityDescription(ident, name, _ENTITY_DESCRIPTIONS[cls], description, *(
+                attributes.any_text(VOPROV + a) for a in ("docurl", "type", "contentType", "valueType", "unit",
+                                                          "ucd", "utype")))  # fmt: skip
+        elif cls in _ROLE_DESCRIPTIONS:
+            role = attributes.any_text(PROV + "role", VOPROV + "role") or ""
+            made[iri] = _ROLE_DESCRIPTIONS[cls](ident, role, description, attributes.any_text(VOPROV + "type"),
+                                                attributes.any_text(VOPROV + "multiplicity"))
+        elif cls == "ParameterDescription":
+            made[iri] = m.ParameterDescription(
+                ident, name, attributes.any_text(VOPROV + "valueType") or "", description,
+                *(attributes.any_text(VOPROV + a) for a in ("unit", "ucd", "utype", "min", "max")),
+                [as_text(v) for v in _all(attributes, VOPROV + "options")], attributes.any_text(VOPROV + "default"),
+            )  # fmt: skip
+        elif cls == "ConfigFileDescription":
+            made[iri] = m.ConfigFileDescription(ident, name, attributes.any_text(VOPROV + "contentType") or "",
+                                                description)
+    _relate(out, made, marked, links["isRelatedTo"])
+    for described, descriptor in links["isDescribedBy"]:
+        if descriptor not in made and described in made:
+            described, descriptor = descriptor, described
+        if descriptor in made:
+            out.described[described] = local_id(descriptor)
+
+
+def _relate(out: ProvDM, made: dict[str, object], marked: dict[str, str], related: list[tuple[str, str]]) -> None:
+    """Give each owned description its owner, each usage/generation description its entity description."""
+    owners: dict[str, str] = {}
+    for one, other in related:
+        for owner, owned in ((one, other), (other, one)):
+            if marked.get(owner) == "ActivityDescription" and marked.get(owned) in _OWNED:
+                owners[owned] = owner
+            elif marked.get(owner) in _ROLE_DESCRIPTIONS and marked.get(owned) in _ENTITY_DESCRIPTIONS:
+                made[owner].entity_description = local_id(owned)
+    activities = [iri for iri in made if marked[iri] == "ActivityDescription"]
+    for iri, description in made.items():
+        cls = marked[iri]
+        if cls == "ActivityDescription":
+            out.activity_descriptions.append(description)
+        elif cls in _ENTITY_DESCRIPTIONS:
+            out.entity_descriptions.append(description)
+        else:
+            owner = owners.get(iri) or (activities[0] if len(activities) == 1 else None)
+            if owner is None:
+                out.problems.append(f"the {cls} <{iri}> belongs to no activity description; it is left out")
+            else:
+                getattr(made[owner], _OWNED[cls]).append(description)
+
+
+# -- configuration ------------------------------------------------------------------------------
+
+
+def _configured(links, marked: dict[str, str]) -> dict[str, list[str]]:
+    """Parameter or config file IRI → the activities it configures."""
+    found: dict[str, list[str]] = {}
+    for activity, artefact in links["wasConfiguredBy"]:
+        if marked.get(activity) in ("Parameter", "ConfigFile"):
+            activity, artefact = artefact, activity
+        if marked.get(artefact) in ("Parameter", "ConfigFile"):
+            found.setdefault(artefact, []).append(activity)
+    return found
+
+
+def _configuration(out: ProvDM, nodes: dict[str, Statement], marked: dict[str, str], links) -> None:
+    references = {}
+    for one, other in links["hadReference"]:
+        parameter, entity = (one, other) if marked.get(one) == "Parameter" else (other, one)
+        references[parameter] = local_id(entity)
+    for iri, activities in _configured(links, marked).items():
+        for activity in activities:
+            attributes = Attributes(nodes[iri].attributes)
+            attributes.drop_types({VOPROV + marked[iri]})
+            name = attributes.any_text(*NAME) or ""
+            described = out.described.get(iri)
+            if marked[iri] == "Parameter":
+                value = attributes.pop(PROV + "value", VOPROV + "value")
+                out.parameters.append(m.Parameter(
+                    local_id(activity), name, "" if value is None else parameter_value(value), described,
+                    references.get(iri), local_id(iri), attributes.extra()))  # fmt: skip
+            else:
+                out.config_files.append(m.ConfigFile(
+                    local_id(activity), name, attributes.text(PROV + "location", VOPROV + "location"),
+                    attributes.text(*COMMENT), described, local_id(iri), attributes.extra()))  # fmt: skip
+
+
+def parameter_value(value: object) -> str | m.Typed:
+    """A value as a Parameter or value entity keeps it: text, or a literal with its datatype."""
+    if isinstance(value, (str, m.Typed)):
+        return value
+    if isinstance(value, bool):
+        return m.Typed(as_text(value), XSD + "boolean")
+    if isinstance(value, datetime):
+        return m.Typed(as_text(value), XSD + "dateTime")
+    return as_text(value)
+
+
+def _all(attributes: Attributes, name: str) -> list[object]:
+    values = []
+    while (value := attributes.pop(name)) is not None:
+        values.append(value)
+    return values
