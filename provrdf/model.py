@@ -426,6 +426,9 @@ class Record:
     id: str
     source: str = "<memory>"
     index: int = 0
+    #: a plain W3C PROV record (no ProvDM in it): written as PROV-O only,
+    #: without the ``voprov:`` classes, so ProvDM's own rules do not apply
+    plain: bool = False
     activities: list[Activity] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     agents: list[Agent] = field(default_factory=list)

@@ -97,7 +97,7 @@ def test_each_fixture_is_sniffed_by_its_own_reader_only(name):
 
 def _other_logs() -> list[Path]:
     return sorted(p for folder in ("ctapipe", "gammapy", "cross", "invalid") for p in (DATA / folder).glob("*")
-                  if p.is_file())  # fmt: skip
+                  if p.is_file() and p.suffix != ".json")  # fmt: skip
 
 
 @pytest.mark.parametrize("path", _other_logs(), ids=lambda p: p.name)
@@ -522,3 +522,42 @@ def test_a_prov_package_without_a_prov_n_parser_gives_a_clear_message(monkeypatc
     (error,) = w3c.provn.read(W3C / "plain.provn")
     assert isinstance(error, ParseError)
     assert "cannot read PROV-N" in error.message and "PROV-JSON or PROV-XML" in error.message
+
+
+# -- plain PROV stays plain PROV-O ----------------------------------------------------------
+
+UNNAMED_AGENTS = """{"prefix": {"ex": "http://example.org/lab#"},
+ "entity": {"ex:report": {"prov:type": "ex:Document"}}, "activity": {"ex:write": {}},
+ "agent": {"ex:alice": {"prov:type": {"$": "prov:Person", "type": "prov:QUALIFIED_NAME"}},
+           "ex:bot": {"prov:type": {"$": "ex:Robot", "type": "prov:QUALIFIED_NAME"}}},
+ "wasGeneratedBy": {"_:g1": {"prov:entity": "ex:report", "prov:activity": "ex:write"}},
+ "wasAssociatedWith": {"_:a1": {"prov:activity": "ex:write", "prov:agent": "ex:alice", "prov:role": "writer"}},
+ "actedOnBehalfOf": {"_:d1": {"prov:delegate": "ex:bot", "prov:responsible": "ex:alice"}}}"""
+
+
+def test_a_plain_prov_document_is_stored_as_plain_prov_o():
+    (record,) = [item for item in records("plain.json") if item.activities]
+    assert record.plain
+    quads = ENCODER.encode(record).quads
+    assert not [q for q in quads if q.predicate.value == RDF + "type" and q.object.value.startswith(VOPROV)]
+    assert {q.object.value for q in quads if q.predicate.value == RDF + "type"} >= {PROV + "Activity", PROV + "Entity"}
+
+
+def test_an_opus_job_is_provdm():
+    (job,) = [item for item in records("opus_job.json") if item.parameters]
+    assert not job.plain
+    quads = ENCODER.encode(job).quads
+    assert any(q.object == NamedNode(VOPROV + "Activity") for q in quads)
+
+
+def test_plain_prov_is_not_held_to_provdm_rules(tmp_path):
+    """Agents without a name, an agent of the document's own type, a free role: valid PROV, not ProvDM."""
+    path = tmp_path / "lab.json"
+    path.write_text(UNNAMED_AGENTS)
+    (record,) = [item for item in w3c.provjson.read(path) if isinstance(item, m.Record)]
+    assert record.plain
+    (issues,) = Validator().check_batch([ENCODER.encode(record)])
+    assert [issue for issue in issues if issue.severity == "Violation"] == []
+    provdm = m.Record(id="lab", agents=[m.Agent(id="alice", name="")])
+    (issues,) = Validator().check_batch([ENCODER.encode(provdm)])
+    assert [issue.shape.rsplit("#", 1)[-1] for issue in issues] == ["AgentNameShape"]

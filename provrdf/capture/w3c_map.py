@@ -230,7 +230,18 @@ class _Mapper:
         record.activity_descriptions = provdm.activity_descriptions
         record.entity_descriptions = provdm.entity_descriptions
         _declare_named_nodes(record, relations, provdm)
+        record.plain = not self._uses_provdm(record)
         return _sorted(record), self.problems
+
+    def _uses_provdm(self, record: m.Record) -> bool:
+        """Whether anything in the statements (a class, an attribute, a value) is a voprov term."""
+        if record.parameters or record.config_files or record.activity_descriptions or record.entity_descriptions:
+            return True
+        for statement in [*self.nodes.values(), *self.relations]:
+            for name, value in statement.attributes:
+                if name.startswith(VOPROV) or (isinstance(value, m.IRI) and value.value.startswith(VOPROV)):
+                    return True
+        return False
 
 
 # -- nodes --------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from provrdf import model as m
 from provrdf.identifiers import DEFAULT_BASE, digest, mint
-from provrdf.rdf.namespaces import PROV, expand
+from provrdf.rdf.namespaces import PROV, VOPROV, expand
 from provrdf.rdf.terms import COMMENT, LABEL, PART_OF, TYPE, C, P, V, literal
 from provrdf.timeutil import format_time
 
@@ -135,8 +135,9 @@ class Encoded:
 class _GraphWriter:
     """Collects the triples of one named graph, skipping empty values."""
 
-    def __init__(self, graph: NamedNode) -> None:
+    def __init__(self, graph: NamedNode, *, plain: bool = False) -> None:
         self.graph = graph
+        self.plain = plain  # leave the voprov classes out
         self.quads: list[Quad] = []
 
     def add(self, subject: NamedNode, predicate: NamedNode, obj: Any, *, keep_empty: bool = False) -> None:
@@ -157,7 +158,8 @@ class _GraphWriter:
 
     def types(self, subject: NamedNode, classes: Iterable[NamedNode]) -> None:
         for cls in classes:
-            self.quads.append(Quad(subject, TYPE, cls, self.graph))
+            if not (self.plain and cls.value.startswith(VOPROV)):
+                self.quads.append(Quad(subject, TYPE, cls, self.graph))
 
     def extra(self, subject: NamedNode, facts: dict[str, Any]) -> None:
         for name, value in facts.items():
@@ -191,7 +193,7 @@ class Encoder:
         """All quads of ``record`` and of the descriptions it carries."""
         graph = self.bundle(record.id)
         out = Encoded(record=record, graph=graph)
-        w = _GraphWriter(graph)
+        w = _GraphWriter(graph, plain=record.plain)
         for activity in record.activities:
             self._activity(w, activity)
         for entity in record.entities:

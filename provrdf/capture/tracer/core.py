@@ -1,0 +1,335 @@
+"""The tracer: its decorators, the activity context, and where its events go (a log file or a store)."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import inspect
+import os
+import sys
+import threading
+import types
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from provrdf.capture.tracer.activity import TracedActivity, now
+from provrdf.capture.tracer.calls import (
+    Spec,
+    definition_activities,
+    entity_type,
+    resolve,
+)
+from provrdf.capture.tracer.entities import Entities
+from provrdf.capture.tracer.system import system_info
+from provrdf.store.base import Store
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from provrdf.ingest import Ingester, IngestReport
+
+__all__ = ["READER", "Tracer", "format_line"]
+
+#: The reader name under which store-bound records are ingested.
+READER = "tracer"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_line(time_text: str, payload: dict, level: str = "INFO") -> str:
+    """One log line of the gammapy/logprov format (2020 ``__PROV__`` markers), newline included.
+
+    >>> format_line("2025-03-27T14:02:11+00:00", {"activity_id": "a1", "endTime": "x"})
+    "INFO provLogger __PROV__2025-03-27T14:02:11+00:00__PROV__{'activity_id': 'a1', 'endTime': 'x'}\\n"
+    """
+    return f"{level} provLogger __PROV__{time_text}__PROV__{payload!r}\n"
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 -- no user name in this environment (OSError, KeyError, ImportError)
+        return "unknown"
+
+
+class Tracer:
+    """Record each call of traced functions as a provenance activity.
+
+    Parameters
+    ----------
+    sink
+        A path: events are appended to this log file as gammapy/logprov lines
+        (``provrdf ingest`` reads it). Or a :class:`~provrdf.store.base.Store`:
+        events are grouped into records by the gammapy reader and ingested
+        at :meth:`flush`, :meth:`close` and every ``flush_every`` activities.
+    session_name
+        Name of the session (this run of the program); default: the script name.
+    agent
+        Who runs it; default: the login name.
+    definition
+        A ``definition.yaml`` (gammapy/logprov): the methods of a traced
+        class to record (its ``activities``, at the top or under a key named
+        like the class) with their parameters, usages and generations.
+    hash_files
+        Identify files by the sha256 of their content; if false, by their path.
+    flush_every
+        With a store: ingest after this many activities.
+    validate
+        With a store: check each record with the SHACL shapes before storing it.
+
+    Examples
+    --------
+    >>> from provrdf.store import open_store
+    >>> store = open_store(":memory:")
+    >>> with Tracer(store, session_name="demo") as tracer:
+    ...     with tracer.activity("select", zenith_max=40.0) as step:
+    ...         _ = step.used([1.0, 2.0], role="runs")
+    >>> tracer.report.stored > 0, tracer.report.rejected
+    (True, [])
+    """
+
+    def __init__(
+        self,
+        sink: str | os.PathLike | Store,
+        *,
+        session_name: str | None = None,
+        agent: str | None = None,
+        definition: str | os.PathLike | None = None,
+        hash_files: bool = True,
+        flush_every: int = 1000,
+        validate: bool = True,
+    ) -> None:
+        if isinstance(sink, Store):
+            self.store, self.path = sink, None
+        elif isinstance(sink, (str, os.PathLike)):
+            self.store, self.path = None, Path(sink)
+        else:
+            raise TypeError(f"a tracer writes to a log file path or a Store, not {type(sink).__name__}")
+        self.session_id = str(uuid.uuid4())
+        self.session_name = session_name or Path(sys.argv[0] or "python").stem or "python"
+        self.agent = agent or _user()
+        self.definition_path = Path(definition) if definition is not None else None
+        self.definition = self._load_definition()
+        self.flush_every, self.validate = flush_every, validate
+        #: What the last ingest did (store sink only): records stored, rejected…
+        self.report: IngestReport | None = None
+        self._registry = Entities(hash_files)
+        self._lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
+        self._session: dict | None = None
+        self._written_session = False
+        self._file = None
+        self._pending: list[dict] = []
+        self._done = 0
+        self._ingester: Ingester | None = None
+        self._descriptions = None  # with a store: the definition's descriptions, linked at ingest
+        if self.store is not None and self.definition_path is not None:
+            from provrdf.capture import definition as descriptions
+
+            self._descriptions = descriptions.load(self.definition_path)
+
+    def __repr__(self) -> str:
+        return f"<Tracer {self.session_name} {self.session_id} → {self.path or self.store.location}>"
+
+    @property
+    def source(self) -> str:
+        """How the ingest log names what this tracer stored."""
+        return f"tracer:{self.session_name}/{self.session_id}"
+
+    # -- tracing ------------------------------------------------------------------------
+
+    def trace(self, target: Any = None, *, name: str | None = None, roles: dict[str, str] | None = None) -> Any:
+        """Decorate a function or a class so that each call is recorded as an activity.
+
+        Usable as ``@tracer.trace`` or ``@tracer.trace(name=..., roles=...)``.
+        On a class, the methods listed by the definition's ``activities`` are
+        traced, or every public method defined by the class when there is no
+        definition.
+
+        Parameters
+        ----------
+        target
+            The function or class.
+        name
+            Activity name (functions only); default: the function's ``__name__``.
+        roles
+            Roles by argument name, and ``"result"`` for the return value
+            (default roles: the argument name, ``"result"``).
+        """
+        if target is None:
+            return lambda inner: self.trace(inner, name=name, roles=roles)
+        if isinstance(target, type):
+            return self._trace_class(target)
+        entry = definition_activities(self.definition, None).get(name or target.__name__)
+        return self._wrap(target, Spec(target, name, entry, roles))
+
+    def activity(self, name: str, **parameters: Any) -> TracedActivity:
+        """A block of code as one activity: ``with tracer.activity("fit", model="pl") as step:``.
+
+        The yielded :class:`TracedActivity` records ``step.used(...)`` and
+        ``step.generated(...)``; its events are written when the block ends.
+        """
+        return TracedActivity(self, name, parameters)
+
+    def _trace_class(self, cls: type) -> type:
+        described = definition_activities(self.definition, cls.__name__)
+        names = [method for method in described if callable(getattr(cls, method, None))]
+        if not names:  # no definition, or none for this class
+            names = [key for key, value in vars(cls).items()
+                     if not key.startswith("_") and isinstance(value, (types.FunctionType, staticmethod, classmethod))]
+        for method in names:
+            raw = inspect.getattr_static(cls, method)
+            func = raw.__func__ if isinstance(raw, (staticmethod, classmethod)) else raw
+            if not callable(func):
+                continue
+            wrapped = self._wrap(func, Spec(func, method, described.get(method), None))
+            setattr(cls, method, type(raw)(wrapped) if isinstance(raw, (staticmethod, classmethod)) else wrapped)
+        return cls
+
+    def _wrap(self, func: F, spec: Spec) -> F:
+        if getattr(func, "__provrdf_tracer__", None) is self:
+            return func
+
+        @functools.wraps(func)
+        def traced(*args: Any, **kwargs: Any) -> Any:
+            return self._call(spec, func, args, kwargs)
+
+        traced.__provrdf_tracer__ = self  # type: ignore[attr-defined]
+        return traced  # type: ignore[return-value]
+
+    def _call(self, spec: Spec, func: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> Any:
+        step = TracedActivity(self, spec.name)
+        bound = spec.binder.bind(args, kwargs)
+        entry = spec.entry or {}
+        if entry:
+            self._declared_inputs(step, entry, bound)
+        # what the definition lists replaces what the tracer would find by itself
+        listed = {key: bool(entry.get(key)) for key in ("parameters", "usage", "generation")}
+        for key, value in bound.items():
+            step.argument(key, value, spec.roles.get(key), parameter=not listed["parameters"],
+                          entity=not listed["usage"])
+        try:
+            result = func(*args, **kwargs)
+        except BaseException:
+            step.finish(automatic=not listed["generation"])
+            raise
+        if entry:
+            self._declared_outputs(step, entry, {**bound, "result": result})
+        step.finish(result, spec.roles.get("result", "result"), automatic=not listed["generation"])
+        return result
+
+    @staticmethod
+    def _declared_inputs(step: TracedActivity, entry: dict, bound: dict[str, Any]) -> None:
+        """The parameters and usages a definition lists, their values found among the call's arguments and self."""
+        parameters = entry.get("parameters") or []
+        for item in parameters:
+            if isinstance(item, dict) and item.get("name"):
+                value = resolve(item.get("value") or item["name"], bound)
+                if value is not None:
+                    step.parameter(item["name"], os.fspath(value) if isinstance(value, os.PathLike) else value)
+        for item in entry.get("usage") or []:
+            if isinstance(item, dict):
+                target = resolve(item.get("location") or item.get("value") or item.get("role"), bound)
+                step.used(target, item.get("role"), name=entity_type(item))
+
+    @staticmethod
+    def _declared_outputs(step: TracedActivity, entry: dict, namespace: dict[str, Any]) -> None:
+        for item in entry.get("generation") or []:
+            if not isinstance(item, dict):
+                continue
+            target = resolve(item.get("value") or item.get("location") or item.get("role"), namespace)
+            name = entity_type(item)
+            if step._relate("generated", target, item.get("role"), name, only_new=True) is None:
+                continue
+            members = item.get("has_members")
+            if isinstance(members, dict):
+                items = resolve(members.get("list"), namespace)
+                if isinstance(items, Iterable) and not isinstance(items, (str, bytes, dict)):
+                    step.members(target, items, id_attribute=members.get("id"),
+                                 namespace=str(members.get("namespace") or ""),
+                                 name=entity_type(members))
+
+    # -- events -----------------------------------------------------------------------
+
+    def _load_definition(self) -> dict | None:
+        if self.definition_path is None:
+            return None
+        import yaml
+
+        loaded = yaml.safe_load(self.definition_path.read_text(encoding="utf-8"))
+        return loaded if isinstance(loaded, dict) else None
+
+    def _begin(self) -> None:
+        """Make the session event, once, at the tracer's first activity."""
+        if self._session is None:
+            with self._lock:
+                if self._session is None:
+                    self._session = {"session_id": self.session_id, "name": self.session_name,
+                                     "startTime": now(), "system": system_info()}
+
+    def _emit(self, events: list[tuple[str, dict]]) -> None:
+        self._begin()
+        with self._lock:
+            if self.store is None:
+                self._write(events)
+                return
+            self._pending.extend(payload for _, payload in events)
+            self._done += 1
+            due = self._done >= self.flush_every
+        if due:
+            self.flush()
+
+    def _write(self, events: list[tuple[str, dict]]) -> None:
+        if self._file is None:
+            self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (open until close())
+        if not self._written_session:
+            self._file.write(format_line(self._session["startTime"], self._session))
+            self._written_session = True
+        self._file.write("".join(format_line(moment, payload) for moment, payload in events))
+        self._file.flush()
+
+    def flush(self) -> IngestReport | None:
+        """Write what is buffered: flush the log file, or ingest the finished activities into the store.
+
+        Returns
+        -------
+        IngestReport or None
+            With a store, the report of every ingest so far (also :attr:`report`).
+        """
+        if self.store is None:
+            with self._lock:
+                if self._file is not None:
+                    self._file.flush()
+            return None
+        with self._lock:
+            pending, self._pending, self._done = self._pending, [], 0
+        if pending:
+            with self._ingest_lock:
+                self._ingest(pending)
+        return self.report
+
+    def _ingest(self, pending: list[dict]) -> None:
+        from provrdf.capture import gammapy
+
+        if self._ingester is None:
+            from provrdf.ingest import Ingester
+
+            self._ingester = Ingester(self.store, validate=self.validate, definitions=self._descriptions)
+        items = gammapy.records(enumerate([self._session, *pending], start=1), self.source)
+        self.report = self._ingester.records(items, self.source, READER)
+
+    def close(self) -> None:
+        """Flush, and close the log file (a later activity opens it again)."""
+        self.flush()
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
