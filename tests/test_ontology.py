@@ -309,6 +309,7 @@ SYSTEM = {
 }
 REFERENCE = {
     "ctao:productId": "5e4a6f0c-1111-4b5e-9d1c-2a2a2a2a2a2a",
+    "ctao:diracGuid": "7C0E5A3B-2F4D-4E1A-9B8C-6D5E4F3A2B1C",
     "ctao:productDescription": "DL1 images and parameters",
     "ctao:productCreationTime": T0 + timedelta(minutes=2),
     "ctao:productDataCategory": "Sim",

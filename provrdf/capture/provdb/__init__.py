@@ -53,8 +53,7 @@ when present.
 Mapping. Ids are kept as stored (CTADIRAC stored the ctapipe activity uuid,
 the DIRAC file GUID of a dataset and the agent name), so the same activity
 read from a ctapipe log and from the database is one node; the GUID column
-``ctadirac_guid`` repeats the id and is not written (no ``ctao:`` term holds
-it). ``classType`` gives the
+``ctadirac_guid`` is also written as ``ctao:diracGuid``. ``classType`` gives the
 entity kind (``entity``, ``value``, ``dataset``). An agent type is matched to
 Person, Organization or SoftwareAgent without regard to case, spaces or a
 ``prov:`` prefix (``organisation`` and ``software`` too), else left unset; an

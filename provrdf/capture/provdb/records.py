@@ -152,6 +152,7 @@ class Mapper:
             raise self.error("entities", key, message)
         description = self.target("entities", row, "entityDescription", required=False)
         value = self.rows["valueEntities"].get(key, {}).get("value") if kind == "value" else None
+        guid = text(self.rows["datasetEntities"].get(key, {}).get("ctadirac_guid")) if kind == "dataset" else None
         return Entity(
             id=self.required("entities", row, "id"),
             kind=kind,
@@ -162,6 +163,7 @@ class Mapper:
             comment=text(row.get("comment")),
             value=text(value),
             description=None if description is None else self.entity_description_id(description),
+            extra={"ctao:diracGuid": guid} if guid else {},
         )
 
     def agent(self, key: Key) -> Agent:
