@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import shlex
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from record_helpers import ENCODER, iri, one, triples, utc
 
 import provrdf
 from provrdf.capture import ctapipe, detect
@@ -20,14 +20,12 @@ from provrdf.capture.common import (
 )
 from provrdf.errors import ParseError
 from provrdf.model import Record
-from provrdf.rdf.encode import Encoder
 from provrdf.rdf.namespaces import CTAO, PROV, VOPROV, XSD
 
 DATA = Path(__file__).parent / "data" / "ctapipe"
 DEMO = Path(provrdf.__file__).parent / "data" / "demo"
 FIXTURES = sorted(DATA.iterdir())
 DEMO_LOGS = sorted(DEMO.glob("*.provenance.log"))
-ENCODER = Encoder("https://example.org/prov/")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 MC = "/fefs/aswg/data/mc"
 MUON_SIMTEL = f"{MC}/DL0/20190415/muon/sim_telarray/muon_0deg_0deg_run12___cta-prod3-lapalma3-2147m-LaPalma.simtel.gz"
@@ -48,26 +46,8 @@ def records(name: str) -> list[Record]:
     return items
 
 
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
-
-
-def one(items, **match):
-    found = [item for item in items if all(getattr(item, key) == value for key, value in match.items())]
-    assert len(found) == 1, (match, found)
-    return found[0]
-
-
 def param(record: Record, name: str) -> str:
     return one(record.parameters, name=name).value
-
-
-def iri(kind: str, local: str) -> str:
-    return ENCODER.iri(kind, local).value
-
-
-def triples(record: Record) -> set[tuple[str, str, str]]:
-    return {(q.subject.value, q.predicate.value, q.object.value) for q in ENCODER.encode(record).quads}
 
 
 def literal_type(record: Record, subject: str, predicate: str) -> str:

@@ -5,36 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from record_helpers import ENCODER, iri, one, triples
 from test_ontology import _problems
 
 from provrdf.capture import definition, gammapy
 from provrdf.errors import ParseError
 from provrdf.model import Activity, Record, Usage
-from provrdf.rdf.encode import Encoder
 from provrdf.rdf.namespaces import PROV, VOPROV
 from provrdf.validate import Validator
 
 DATA = Path(__file__).parent / "data"
 OLD = DATA / "definitions" / "gammapy_0.15_definition.yaml"
 NEW = DATA / "definitions" / "logprov_definition.yaml"
-ENCODER = Encoder("https://example.org/prov/")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 S2019, SLOGPROV = "4422376192", "140412373522768"
-
-
-def one(items, **match):
-    found = [item for item in items if all(getattr(item, key) == value for key, value in match.items())]
-    assert len(found) == 1, (match, found)
-    return found[0]
-
-
-def iri(kind: str, local: str) -> str:
-    return ENCODER.iri(kind, local).value
-
-
-def triples(record: Record) -> set[tuple[str, str, str]]:
-    return {(q.subject.value, q.predicate.value, q.object.value) for q in ENCODER.encode(record).quads}
 
 
 def applied(log: str, path: Path) -> list[Record]:

@@ -7,19 +7,18 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 import pytest
+from record_helpers import ENCODER, iri, one, triples, utc
 from test_ontology import _problems
 
 from provrdf.capture import ctapipe, gammapy
 from provrdf.errors import ParseError
 from provrdf.model import Record
-from provrdf.rdf.encode import Encoder
 from provrdf.rdf.namespaces import CTAO, PROV, VOPROV
 from provrdf.validate import Validator
 
 DATA = Path(__file__).parent / "data" / "gammapy"
 CTAPIPE = Path(__file__).parent / "data" / "ctapipe"
 GOOD = ["crab_analysis_2020.log", "crab_analysis_2019.log", "crab_analysis_logprov.log"]
-ENCODER = Encoder("https://example.org/prov/")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 PART_OF = "http://purl.org/dc/terms/isPartOf"
 S2020, S2019, SLOGPROV = "8790547732181", "4422376192", "140412373522768"
@@ -42,24 +41,6 @@ def records(name: str) -> list[Record]:
 def by_id(items: list, local: str) -> Record:
     (found,) = [item for item in items if isinstance(item, Record) and item.id == local]
     return found
-
-
-def one(items, **match):
-    found = [item for item in items if all(getattr(item, key) == value for key, value in match.items())]
-    assert len(found) == 1, (match, found)
-    return found[0]
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
-
-
-def iri(kind: str, local: str) -> str:
-    return ENCODER.iri(kind, local).value
-
-
-def triples(record: Record) -> set[tuple[str, str, str]]:
-    return {(q.subject.value, q.predicate.value, q.object.value) for q in ENCODER.encode(record).quads}
 
 
 def qualified(found: set, subject: str, link: str) -> dict[str, str]:

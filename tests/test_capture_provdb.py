@@ -30,6 +30,7 @@ from provdb_schema import (
     key_column,
     link_column,
 )  # fmt: skip
+from record_helpers import ENCODER, iri, one, triples, utc
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Engine
 from test_ontology import _problems
@@ -51,7 +52,6 @@ from provrdf.rdf.namespaces import CTAO, PROV, VOPROV
 from provrdf.store import open_store
 from provrdf.validate import Validator
 
-ENCODER = Encoder("https://example.org/prov/")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 PROCESS_AD = f"provdb/ctapipe-process/{VERSION}"
@@ -114,24 +114,6 @@ def records_of(url: str) -> list[Record]:
 
 def by_id(records: list[Record]) -> dict[str, Record]:
     return {record.id: record for record in records}
-
-
-def one(items, **match):
-    found = [item for item in items if all(getattr(item, key) == value for key, value in match.items())]
-    assert len(found) == 1, (match, found)
-    return found[0]
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
-
-
-def iri(kind: str, local: str) -> str:
-    return ENCODER.iri(kind, local).value
-
-
-def triples(record: Record) -> set[tuple[str, str, str]]:
-    return {(q.subject.value, q.predicate.value, q.object.value) for q in ENCODER.encode(record).quads}
 
 
 def row_key(db: Database, new: int, old: str) -> dict:
