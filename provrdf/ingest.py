@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlparse
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from provrdf import __version__
 from provrdf.capture import display_url, get_reader, is_database_url, read_database
 from provrdf.capture import read as read_source
+from provrdf.capture.common import file_path
 from provrdf.errors import Error, ParseError
 from provrdf.model import Record
 from provrdf.rdf.encode import Encoded, Encoder
@@ -322,7 +322,7 @@ def location_variants(location: str) -> list[str]:
     """
     variants = [location]
     if location.startswith("file://"):
-        variants.append(unquote(urlparse(location).path))
+        variants.append(file_path(location))
     elif location.startswith("/"):
         path = posixpath.normpath(location)
         variants += [path, "file://" + path]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-__all__ = ["parse_time", "format_time"]
+__all__ = ["as_utc", "format_time", "parse_time"]
 
 
 def parse_time(text: str) -> datetime:
@@ -24,7 +24,15 @@ def parse_time(text: str) -> datetime:
     value = text.strip()
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
-    moment = datetime.fromisoformat(value)
+    return as_utc(datetime.fromisoformat(value))
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a time without a zone is taken as UTC already.
+
+    >>> as_utc(datetime(2025, 3, 27, 14, 2))
+    datetime.datetime(2025, 3, 27, 14, 2, tzinfo=datetime.timezone.utc)
+    """
     if moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc)
@@ -32,6 +40,4 @@ def parse_time(text: str) -> datetime:
 
 def format_time(moment: datetime) -> str:
     """Lexical ``xsd:dateTime`` in UTC with an explicit ``Z``."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
+    return as_utc(moment).replace(tzinfo=None).isoformat() + "Z"

@@ -17,23 +17,26 @@ import json
 import os
 import re
 import shlex
+from collections.abc import Generator, Iterator
 from datetime import datetime, timezone
-from typing import Any, Generator, Iterator
+from typing import Any
+from urllib.parse import unquote, urlparse
 
 from provrdf.timeutil import parse_time
 
 __all__ = [
-    "file_entity_id",
-    "product_entity_id",
-    "flatten_config",
-    "literal_repr",
-    "line_of",
     "ScanError",
-    "value_at",
     "array_elements",
     "concatenated_arrays",
-    "time_or_text",
+    "file_entity_id",
+    "file_path",
+    "flatten_config",
+    "line_of",
+    "literal_repr",
+    "product_entity_id",
     "system_facts",
+    "time_or_text",
+    "value_at",
 ]
 
 
@@ -54,6 +57,15 @@ def file_entity_id(path: str) -> str:
         ``"path:"`` followed by the normalized path.
     """
     return "path:" + os.path.normpath(path)
+
+
+def file_path(location: str) -> str:
+    """The file path of a recorded location: a ``file://`` URL unwrapped, anything else as it is.
+
+    >>> file_path("file:///data/dl1/run%201.h5"), file_path("/data/dl1/run1.h5")
+    ('/data/dl1/run 1.h5', '/data/dl1/run1.h5')
+    """
+    return unquote(urlparse(location).path) if location.startswith("file://") else location
 
 
 def product_entity_id(product_id: str) -> str:

@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
-from urllib.parse import unquote, urlparse
+from typing import Any
 
 from provrdf.capture.common import (
     ScanError,
     array_elements,
     concatenated_arrays,
     file_entity_id,
+    file_path,
     flatten_config,
     line_of,
     product_entity_id,
@@ -52,7 +53,7 @@ from provrdf.model import (
 )
 from provrdf.timeutil import parse_time
 
-__all__ = ["sniff", "read", "activity_record", "reference_facts", "REFERENCE_KEYS"]
+__all__ = ["REFERENCE_KEYS", "activity_record", "read", "reference_facts", "sniff"]
 
 #: The pre-0.9 log-line marker, up to the start of the JSON it announces.
 _MARKER = re.compile(r"PROVENANCE:\s*'?\s*(?=[\[{])")
@@ -295,7 +296,7 @@ class _Builder:
         if isinstance(product, str) and product.strip():
             local = product_entity_id(product)
         else:
-            local = file_entity_id(_path_of(url or ""))
+            local = file_entity_id(file_path(url or ""))
         created = meta.get("CTA PRODUCT CREATION TIME")
         new = Entity(
             id=local,
@@ -402,14 +403,9 @@ def _camel(words: str) -> str:
     return head + "".join(word.capitalize() for word in rest)
 
 
-def _path_of(url: str) -> str:
-    """The file path of a recorded url (``file://`` urls unwrapped)."""
-    return unquote(urlparse(url).path) if url.startswith("file://") else url
-
-
 def _basename(url: str) -> str:
     """The file name of a recorded url or path."""
-    return os.path.basename(os.path.normpath(_path_of(url))) or url
+    return os.path.basename(os.path.normpath(file_path(url))) or url
 
 
 def _merge(old: Entity, new: Entity) -> None:

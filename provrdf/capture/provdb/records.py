@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from provrdf.capture.provdb.tables import (
@@ -43,7 +43,7 @@ from provrdf.model import (
     Usage,
     UsageDescription,
 )
-from provrdf.timeutil import parse_time
+from provrdf.timeutil import as_utc, parse_time
 
 __all__ = ["Mapper"]
 
@@ -117,7 +117,7 @@ class Mapper:
         if value is None or value == "":
             return None
         if isinstance(value, datetime):
-            return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+            return as_utc(value)
         try:
             return parse_time(str(value))
         except ValueError:
