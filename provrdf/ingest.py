@@ -129,16 +129,8 @@ class Ingester:
         return self.report
 
     def database(self, url: str) -> None:
-        """Ingest a CTADIRAC ProvenanceDB; a database that cannot be opened is one rejection."""
-        from sqlalchemy.exc import SQLAlchemyError
-
-        shown = display_url(url)
-        try:
-            items = list(read_database(url))
-        except (SQLAlchemyError, Error) as err:
-            self.report.rejected.append(Rejection(shown, None, f"cannot read the database: {err}"))
-            return
-        self.records(items, shown, "provdb")
+        """Ingest a CTADIRAC ProvenanceDB; the reader reports one that cannot be read as a rejection."""
+        self.records(read_database(url), display_url(url), "provdb")
 
     def file(self, path: Path, format: str = "auto") -> None:
         """Ingest one file; a file that cannot be read at all is one rejection."""
