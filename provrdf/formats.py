@@ -24,7 +24,7 @@ class Format:
     media_type: str
     extension: str
     aliases: tuple[str, ...] = ()
-    #: ``"rdf"`` for PROV-O serializations, ``"prov"`` for the W3C PROV ones
+    #: the writer: ``"rdf"`` (PROV-O), ``"prov"`` (W3C PROV), ``"votable"`` or ``"picture"``
     family: str = "rdf"
     #: whether the format keeps named graphs (bundles)
     datasets: bool = False
@@ -40,6 +40,12 @@ FORMATS: tuple[Format, ...] = (
     Format("provn", "text/provenance-notation", "provn", ("prov-n",), "prov", True),
     Format("provjson", "application/json", "json", ("prov-json", "json"), "prov", True),
     Format("provxml", "application/provenance+xml", "provx", ("prov-xml",), "prov", True),
+    Format("provjsonld", 'application/ld+json; profile="https://openprovenance.org/prov-jsonld"',
+           "jsonld", ("prov-jsonld",), "prov", True),
+    Format("votable", "application/x-votable+xml", "vot", ("prov-votable", "provvotable"), "votable"),
+    Format("dot", "text/vnd.graphviz", "dot", ("gv",), "picture"),
+    Format("svg", "image/svg+xml", "svg", (), "picture"),
+    Format("png", "image/png", "png", (), "picture"),
 )
 
 

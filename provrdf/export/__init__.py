@@ -1,32 +1,37 @@
 """Export: quads from the store (all, one graph, or a lineage) in a chosen format.
 
-PROV-O formats are written by pyoxigraph; PROV-N, PROV-JSON and PROV-XML by
-the ``prov`` package from a document built by :mod:`provrdf.export.provdoc`.
+Each family of formats has one writer module, loaded when first asked for:
+
+- :mod:`provrdf.export.rdf` — PROV-O (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML), by pyoxigraph;
+- :mod:`provrdf.export.provdoc` — PROV-N, PROV-JSON, PROV-XML, PROV-JSONLD, by the ``prov`` package;
+- :mod:`provrdf.export.votable` — PROV-VOTable, by astropy;
+- :mod:`provrdf.export.picture` — DOT, SVG and PNG pictures, by Graphviz.
+
+A writer module has ``OPTIONS`` (the keyword options it takes) and
+``write(quads, fmt, *, base, **options) -> bytes``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from importlib import import_module
+from typing import Any
 
-import pyoxigraph
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import DefaultGraph, NamedNode, Quad, Triple
 
-from provrdf.export.provdoc import to_prov_document
+from provrdf.errors import FormatError
 from provrdf.formats import Format, get_format
 from provrdf.rdf.namespaces import PREFIXES
 from provrdf.store.base import INTERNAL_GRAPHS, Store
 
-__all__ = ["prefixes_for", "serialize", "store_quads", "triples_to_quads"]
+__all__ = ["prefixes_for", "serialize", "store_quads", "triples_to_quads", "writer_options"]
 
-_RDF_FORMATS = {
-    "turtle": RdfFormat.TURTLE,
-    "trig": RdfFormat.TRIG,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "nquads": RdfFormat.N_QUADS,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
+_WRITERS = {
+    "rdf": "provrdf.export.rdf",
+    "prov": "provrdf.export.provdoc",
+    "votable": "provrdf.export.votable",
+    "picture": "provrdf.export.picture",
 }
-_PROV_FORMATS = {"provn": "provn", "provjson": "json", "provxml": "xml"}
 #: Kinds of minted IRIs that get a prefix of their own in Turtle and TriG.
 _KIND_PREFIXES = ("activity", "entity", "agent", "bundle", "parameter", "usage", "generation")
 
@@ -48,9 +53,16 @@ def triples_to_quads(triples: Iterable[Triple]) -> list[Quad]:
     return [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples]
 
 
-def serialize(quads: list[Quad], format: str | Format, *, base: str) -> bytes:
+def writer_options(format: str | Format) -> frozenset[str]:
+    """The keyword options the writer of ``format`` accepts (e.g. ``rankdir`` for pictures)."""
+    fmt = format if isinstance(format, Format) else get_format(format)
+    return _writer(fmt).OPTIONS
+
+
+def serialize(quads: list[Quad], format: str | Format, *, base: str, **options: Any) -> bytes:
     """``quads`` written in ``format`` (a :class:`~provrdf.formats.Format` or its name).
 
+    ``options`` go to the format's writer; one it does not take is an error.
     Formats without named graphs get the triples of every graph merged.
 
     >>> from pyoxigraph import Literal
@@ -60,10 +72,13 @@ def serialize(quads: list[Quad], format: str | Format, *, base: str) -> bytes:
     <https://example.org/activity/a1> <http://www.w3.org/2000/01/rdf-schema#label> "calib" .
     """
     fmt = format if isinstance(format, Format) else get_format(format)
-    if fmt.family == "prov":
-        document = to_prov_document(quads, base)
-        return document.serialize(format=_PROV_FORMATS[fmt.name]).encode("utf-8")
-    items: Iterable[Quad | Triple] = quads
-    if not fmt.datasets:
-        items = list(dict.fromkeys(quad.triple for quad in quads))
-    return pyoxigraph.serialize(items, format=_RDF_FORMATS[fmt.name], prefixes=prefixes_for(base))
+    writer = _writer(fmt)
+    unknown = sorted(set(options) - writer.OPTIONS)
+    if unknown:
+        takes = ", ".join(sorted(writer.OPTIONS)) or "none"
+        raise FormatError(f"format {fmt.name} takes no option {', '.join(unknown)} (it takes: {takes})")
+    return writer.write(quads, fmt, base=base, **options)
+
+
+def _writer(fmt: Format) -> Any:
+    return import_module(_WRITERS[fmt.family])

@@ -1,4 +1,4 @@
-"""PROV-O quads → a :class:`prov.model.ProvDocument`, for PROV-N, PROV-JSON, PROV-XML.
+"""PROV-O quads → a :class:`prov.model.ProvDocument`, for PROV-N, PROV-JSON, PROV-XML, PROV-JSONLD.
 
 Each named graph becomes a bundle. Nodes become activities, agents or
 entities by their PROV-O class; a voprov or other class is kept as
@@ -16,10 +16,15 @@ from typing import Any, Iterable
 import prov.model as pm
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad
 
+from provrdf.formats import Format
 from provrdf.rdf.namespaces import PREFIXES, PROV, RDF, RDFS, VOPROV, XSD
 from provrdf.timeutil import parse_time
 
-__all__ = ["to_prov_document"]
+__all__ = ["OPTIONS", "to_prov_document", "write"]
+
+#: This writer takes no options.
+OPTIONS: frozenset[str] = frozenset()
+_PROV_FORMATS = {"provn": "provn", "provjson": "json", "provxml": "xml", "provjsonld": "jsonld"}
 
 _TYPE = RDF + "type"
 
@@ -178,3 +183,8 @@ def to_prov_document(quads: Iterable[Quad], base: str) -> pm.ProvDocument:
     as short local names.
     """
     return _Converter(base).convert(quads)
+
+
+def write(quads: list[Quad], fmt: Format, *, base: str) -> bytes:
+    """``quads`` in the W3C PROV serialization ``fmt``, written by the ``prov`` package."""
+    return to_prov_document(quads, base).serialize(format=_PROV_FORMATS[fmt.name]).encode("utf-8")

@@ -1,0 +1,34 @@
+"""PROV-O writer: Turtle, TriG, N-Triples, N-Quads, JSON-LD and RDF/XML, by pyoxigraph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph
+from pyoxigraph import Quad, RdfFormat, Triple
+
+from provrdf.formats import Format
+
+__all__ = ["OPTIONS", "write"]
+
+#: This writer takes no options.
+OPTIONS: frozenset[str] = frozenset()
+
+_RDF_FORMATS = {
+    "turtle": RdfFormat.TURTLE,
+    "trig": RdfFormat.TRIG,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "nquads": RdfFormat.N_QUADS,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+}
+
+
+def write(quads: list[Quad], fmt: Format, *, base: str) -> bytes:
+    """``quads`` in the PROV-O serialization ``fmt``; named graphs merged where it has none."""
+    from provrdf.export import prefixes_for
+
+    items: Iterable[Quad | Triple] = quads
+    if not fmt.datasets:
+        items = list(dict.fromkeys(quad.triple for quad in quads))
+    return pyoxigraph.serialize(items, format=_RDF_FORMATS[fmt.name], prefixes=prefixes_for(base))
