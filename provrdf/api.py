@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from provrdf.export import serialize, store_quads, triples_to_quads
 from provrdf.formats import Format
@@ -92,7 +92,13 @@ def export(
     *,
     graph: str | None = None,
     result: Lineage | None = None,
+    **options: Any,
 ) -> bytes:
-    """The whole store, one named graph, or a lineage ``result``, serialized in ``format``."""
+    """The whole store, one named graph, or a lineage ``result``, serialized in ``format``.
+
+    ``options`` go to the format's writer (pictures take ``rankdir`` and
+    ``member_limit``); an option the format does not take is a
+    :class:`~provrdf.errors.FormatError`.
+    """
     quads = triples_to_quads(result.triples) if result is not None else store_quads(store, graph)
-    return serialize(quads, format, base=store.base)
+    return serialize(quads, format, base=store.base, **options)

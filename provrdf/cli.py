@@ -16,10 +16,11 @@ import click
 
 from provrdf import __version__, api
 from provrdf.capture import READERS, is_database_url
-from provrdf.errors import Error, FormatError
+from provrdf.errors import Error, FormatError, OptionError
 from provrdf.export.tree import render_tree
-from provrdf.formats import format_names
+from provrdf.formats import format_names, get_format
 from provrdf.ingest import IngestReport
+from provrdf.lineage import DIRECTIONS, MODELS
 from provrdf.results import RESULT_FORMATS
 
 __all__ = ["main"]
@@ -28,6 +29,7 @@ _STORE = click.option(
     "--store", "location", default=None, metavar="LOC",
     help="Store location: a folder for the embedded store [default: $PROVRDF_STORE, else ./provstore].",
 )
+_PNG = b"\x89PNG"
 _SOURCES = click.argument("sources", nargs=-1, required=True, metavar="SOURCES...")
 _INPUT_FORMAT = click.option(
     "--format", "input_format", default="auto", show_default=True,
@@ -54,11 +56,15 @@ def main() -> None:
 
 
 @contextmanager
-def _failures() -> Iterator[None]:
-    """Turn provrdf errors into a one-line message and the right exit status."""
+def _failures(*more_formats: str) -> Iterator[None]:
+    """Turn provrdf errors into a one-line message and the right exit status;
+    an unknown format lists ``more_formats`` beside the export formats."""
     try:
         yield
     except FormatError as err:
+        message = str(err).replace("known: ", f"known: {', '.join(more_formats)}, ") if more_formats else str(err)
+        raise click.UsageError(message) from err
+    except OptionError as err:
         raise click.UsageError(str(err)) from err
     except Error as err:
         raise click.ClickException(str(err)) from err
@@ -163,44 +169,78 @@ def _depth(value: str) -> int | None:
     return int(value)
 
 
+def _picture_options(function: Callable) -> Callable:
+    """The options of the picture formats (dot, svg, png), passed on only when given."""
+    function = click.option("--member-limit", type=click.IntRange(min=1), default=None,
+                            help="Pictures: members shown per collection; the rest become one '… N more' node.")(function)
+    return click.option("--rankdir", type=click.Choice(["BT", "TB", "LR", "RL"], case_sensitive=False),
+                        default=None, help="Pictures: layout direction [default: BT, causes above effects].")(function)
+
+
+def _given(**options: object) -> dict[str, object]:
+    return {name: value for name, value in options.items() if value is not None}
+
+
 @main.command()
 @_STORE
-@click.option("--direction", type=click.Choice(["back", "forth"]), default="back", show_default=True)
-@click.option("--depth", default="all", show_default=True, help="Number of steps, or 'all'.")
+@click.option("--direction", type=click.Choice(sorted(DIRECTIONS), case_sensitive=False), default="back",
+              show_default=True, help="back: what IDS came from; forth (forward): what was made from them.")
+@click.option("--depth", default="all", show_default=True, help="Number of relation steps, or 'all'.")
+@click.option("--members/--no-members", default=False, show_default=True,
+              help="Follow collection membership (ProvSAP MEMBERS).")
+@click.option("--agents/--no-agents", default=False, show_default=True,
+              help="Include the agents one step away (ProvSAP AGENT); the walk never goes on through them.")
+@click.option("--descriptions/--no-descriptions", default=True, show_default=True,
+              help="Include activity, usage, generation, entity and parameter descriptions.")
+@click.option("--configuration/--no-configuration", default=True, show_default=True,
+              help="Include the parameters and config files of the activities.")
+@click.option("--model", type=click.Choice(MODELS, case_sensitive=False), default="ivoa", show_default=True,
+              help="ivoa keeps the voprov classes; w3c flattens them to plain PROV (prov:type).")
 @click.option("--format", "fmt", default="tree", show_default=True,
               help=f"tree, or an export format: {', '.join(format_names())}.")
+@_picture_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 @click.argument("ids", nargs=-1, required=True)
-def lineage(location: str | None, direction: str, depth: str, fmt: str, output: Path | None,
-            ids: tuple[str, ...]) -> None:
-    """Show what IDS came from (back) or what was made from them (forth).
+def lineage(location: str | None, direction: str, depth: str, members: bool, agents: bool, descriptions: bool,
+            configuration: bool, model: str, fmt: str, rankdir: str | None, member_limit: int | None,
+            output: Path | None, ids: tuple[str, ...]) -> None:
+    """Show what IDS came from (back) or what was made from them (forth), as ProvSAP does.
 
     An ID is an IRI, a ctapipe activity uuid, a CTAO product id or a file
-    path exactly as recorded.
+    path exactly as recorded; several IDS give one answer.
     """
     steps = _depth(depth)
+    if fmt != "tree":
+        with _failures("tree"):
+            get_format(fmt)
     with _failures(), api.open_store(location) as store:
-        result = api.lineage(store, ids, direction=direction, depth=steps)
+        result = api.lineage(store, ids, direction=direction, depth=steps, members=members, agents=agents,
+                             descriptions=descriptions, configuration=configuration, model=model)
         if fmt == "tree":
-            _write(render_tree(result, direction).encode("utf-8") + b"\n", output)
+            _write(render_tree(result, DIRECTIONS[direction.lower()]).encode("utf-8") + b"\n", output)
         else:
-            _write(api.export(store, fmt, result=result), output)
+            options = _given(rankdir=rankdir, member_limit=member_limit)
+            _write(api.export(store, fmt, result=result, **options), output)
 
 
 @main.command()
 @_STORE
 @click.option("--graph", metavar="IRI", help="Export one named graph (a record's bundle) only.")
 @click.option("--format", "fmt", required=True, help=f"One of: {', '.join(format_names())}.")
+@_picture_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-def export(location: str | None, graph: str | None, fmt: str, output: Path | None) -> None:
-    """Write the store (or one graph) in a W3C serialization."""
+def export(location: str | None, graph: str | None, fmt: str, rankdir: str | None, member_limit: int | None,
+           output: Path | None) -> None:
+    """Write the store (or one graph) in a W3C, VO or picture format."""
     with _failures(), api.open_store(location) as store:
-        _write(api.export(store, fmt, graph=graph), output)
+        _write(api.export(store, fmt, graph=graph, **_given(rankdir=rankdir, member_limit=member_limit)), output)
 
 
 def _write(data: bytes, output: Path | None) -> None:
     if output is None:
-        click.echo(data.decode("utf-8"), nl=not data.endswith(b"\n"))
+        stdout = click.get_binary_stream("stdout")
+        stdout.write(data if data.endswith(b"\n") or data.startswith(_PNG) else data + b"\n")
+        stdout.flush()
     else:
         output.write_bytes(data)
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)

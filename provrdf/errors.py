@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from provrdf.validate import Issue
 
-__all__ = ["Error", "ParseError", "FormatError", "ValidationError", "StoreError"]
+__all__ = ["Error", "ParseError", "FormatError", "OptionError", "ValidationError", "StoreError"]
 
 
 class Error(Exception):
@@ -58,3 +58,7 @@ class ValidationError(Error):
 
 class StoreError(Error):
     """The store cannot be opened, read or written."""
+
+
+class OptionError(Error, ValueError):
+    """An option value an operation cannot take (a direction, a depth, a model)."""

@@ -28,6 +28,8 @@ class Format:
     family: str = "rdf"
     #: whether the format keeps named graphs (bundles)
     datasets: bool = False
+    #: whether the output is binary (not text)
+    binary: bool = False
 
 
 FORMATS: tuple[Format, ...] = (
@@ -45,7 +47,7 @@ FORMATS: tuple[Format, ...] = (
     Format("votable", "application/x-votable+xml", "vot", ("prov-votable", "provvotable"), "votable"),
     Format("dot", "text/vnd.graphviz", "dot", ("gv",), "picture"),
     Format("svg", "image/svg+xml", "svg", (), "picture"),
-    Format("png", "image/png", "png", (), "picture"),
+    Format("png", "image/png", "png", (), "picture", binary=True),
 )
 
 

@@ -1,48 +1,77 @@
-"""Lineage: what a product came from, or what was made from it.
+"""Lineage with ProvSAP semantics: what products came from, or what was made from them.
 
-The walk runs inside the store as SPARQL property paths (one query for the
-nodes reached, one CONSTRUCT for the graph around them), so it costs two
-round trips whatever the size of the answer, on an embedded or a remote
-store alike.
+The options are those of the IVOA ProvSAP protocol: several start ids,
+``DEPTH``, ``DIRECTION``, ``MEMBERS``, ``AGENT`` and ``MODEL``, plus whether
+descriptions and configuration come along.
+
+Everything runs inside the store as SPARQL, in a fixed number of queries
+whatever the size of the answer, on an embedded or a remote store alike:
+one SELECT walks the graph with property paths and collects the nodes, one
+CONSTRUCT fetches what is said about them, one more describes any other
+resource the answer mentions.
 
 A step is one PROV relation: entity → the activity that generated it,
 activity → an entity it used, entity → an entity it was derived from,
-activity → the activity that informed it. Going forth follows the same
+activity → the activity that informed it; with ``members``, collection →
+member; with ``agents``, activity or entity → its agent (and on to the
+agents it acted for), where the walk stops. Going forth follows the same
 relations the other way. Two entities linked by ``prov:alternateOf`` (the
 same file as two tools named it, see :func:`provrdf.ingest.same_file_links`)
-are one node for counting: crossing that link is not a step.
+are one node for counting: crossing that link is not a step. Configuration
+(parameters, config files) and descriptions belong to the node they
+configure or describe: they are not steps.
+
+The result is self-contained: a relation is kept when both its ends are in
+the answer, and every resource the answer mentions is described.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from provrdf.errors import Error
+from provrdf.errors import Error, OptionError
 from provrdf.identifiers import mint
+from provrdf.rdf.namespaces import PROV, RDF, VOPROV
 from provrdf.store.base import Store, sparql_prefixes
 
-__all__ = ["NotFound", "Lineage", "resolve", "lineage", "STEPS"]
+__all__ = ["DIRECTIONS", "MODELS", "STEPS", "Lineage", "NotFound", "flatten_to_w3c", "lineage", "resolve"]
 
 #: The relations a lineage walks, each one step.
 STEPS = ("prov:wasGeneratedBy", "prov:used", "prov:wasDerivedFrom", "prov:wasInformedBy")
+#: Accepted spellings of the two directions (ProvSAP: BACK, FORTH; OPUS: FORWARD).
+DIRECTIONS = {"back": "back", "backward": "back", "forth": "forth", "forward": "forth"}
+#: ``ivoa`` keeps the voprov classes; ``w3c`` flattens the answer to plain PROV.
+MODELS = ("ivoa", "w3c")
+
 #: Crossing from an entity to another view of the same file: free, in either direction.
 _SAME = "(prov:alternateOf|^prov:alternateOf)?"
-
-_QUALIFIED_BY_TARGET = (
-    "prov:qualifiedUsage", "prov:qualifiedGeneration",
-    "prov:qualifiedDerivation", "prov:qualifiedCommunication",
+_AGENT_STEP = "(prov:wasAssociatedWith|prov:wasAttributedTo)/(prov:actedOnBehalfOf)*"
+_DESCRIBED = (
+    "(voprov:wasConfiguredBy|prov:qualifiedUsage|prov:qualifiedGeneration)?/voprov:isDescribedBy/"
+    "(voprov:hasUsageDescription|voprov:hasGenerationDescription|voprov:hasParameterDescription"
+    "|voprov:hasConfigFileDescription|voprov:entityDescription)*"
 )
-_QUALIFIED_ALWAYS = ("prov:qualifiedAssociation", "prov:qualifiedAttribution", "voprov:qualifiedConfiguration")
-#: Links from a reached node to nodes that describe it (agents, configuration,
-#: descriptions, system): those come along with all they say, but the walk
-#: never goes on through them.
-_ATTACHED = (
-    "prov:wasAssociatedWith", "prov:wasAttributedTo", "voprov:wasConfiguredBy",
-    "voprov:isDescribedBy", "ctao:system",
-)
+#: Properties linking two resources: kept only when both ends are in the answer.
+_LINKS = {PROV + name for name in (
+    "wasGeneratedBy", "used", "wasDerivedFrom", "wasRevisionOf", "wasQuotedFrom", "hadPrimarySource",
+    "wasInformedBy", "wasInvalidatedBy", "wasStartedBy", "wasEndedBy", "wasInfluencedBy", "wasAssociatedWith",
+    "wasAttributedTo", "actedOnBehalfOf", "hadMember", "alternateOf", "specializationOf", "generated",
+    "invalidated", "influenced",
+)} | {VOPROV + name for name in (
+    "wasConfiguredBy", "isDescribedBy", "hasUsageDescription", "hasGenerationDescription",
+    "hasParameterDescription", "hasConfigFileDescription", "entityDescription", "hadReference",
+)}
+#: The property of a qualified relation node that names what it points to.
+_TARGETS = {PROV + "entity", PROV + "activity", PROV + "agent", PROV + "influencer", VOPROV + "artefact"}
+#: The properties from a node to its qualified relation nodes.
+_QUALIFIERS = " ".join([f"prov:qualified{name}" for name in (
+    "Usage", "Generation", "Invalidation", "Start", "End", "Association", "Attribution", "Delegation",
+    "Derivation", "Revision", "Quotation", "PrimarySource", "Communication", "Influence",
+)] + ["voprov:qualifiedConfiguration"])
+_TYPE = RDF + "type"
 
 
 class NotFound(Error):
@@ -51,11 +80,25 @@ class NotFound(Error):
 
 @dataclass
 class Lineage:
-    """The result of a lineage walk: the start nodes, the nodes reached, the triples."""
+    """The result of a lineage walk: the start nodes, the resources in the answer, the triples.
+
+    ``nodes`` holds every entity, activity and agent of the answer, and the
+    descriptions that came along; ``triples`` is the self-contained graph.
+    """
 
     start: list[NamedNode]
     nodes: list[NamedNode]
     triples: list[Triple]
+
+
+@dataclass(frozen=True)
+class _Walk:
+    direction: str
+    depth: int | None
+    members: bool
+    agents: bool
+    descriptions: bool
+    configuration: bool
 
 
 def resolve(store: Store, ident: str) -> list[NamedNode]:
@@ -87,59 +130,155 @@ def lineage(
     *,
     direction: str = "back",
     depth: int | None = None,
+    members: bool = False,
+    agents: bool = False,
+    descriptions: bool = True,
+    configuration: bool = True,
+    model: str = "ivoa",
 ) -> Lineage:
-    """Walk the provenance graph from ``idents``.
+    """Walk the provenance graph from ``idents`` (ProvSAP ``ID``, repeatable).
 
     Parameters
     ----------
     direction
-        ``"back"`` (what it came from) or ``"forth"`` (what was made from it).
+        ``"back"`` (what it came from) or ``"forth"`` (what was made from
+        it); ``"backward"`` and ``"forward"`` too, in any case.
     depth
-        Number of steps; ``None`` walks all the way.
+        Number of relation steps; ``None`` walks all the way (ProvSAP ``ALL``).
+    members
+        Also step from a collection to its members (forth: to the collections
+        holding a member).
+    agents
+        Include the agents of the nodes reached, one step away, and the
+        agents they acted on behalf of. The walk never goes on through an agent.
+    descriptions
+        Include the descriptions (activity, usage, generation, entity,
+        parameter descriptions) of what is in the answer.
+    configuration
+        Include the parameters and config files of the activities in the answer.
+    model
+        ``"ivoa"`` keeps the voprov classes; ``"w3c"`` flattens the answer to
+        plain PROV (see :func:`flatten_to_w3c`).
     """
-    if isinstance(idents, str):
-        idents = [idents]
+    walk = _Walk(_direction(direction), _depth(depth), members, agents, descriptions, configuration)
+    if model.lower() not in MODELS:
+        raise OptionError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
+    idents = [idents] if isinstance(idents, str) else list(idents)
     start = sorted({node for ident in idents for node in resolve(store, ident)}, key=lambda n: n.value)
-    path = _path(direction, depth)
-    values = " ".join(map(str, start))
-    reached = store.query(
-        sparql_prefixes() + f"SELECT DISTINCT ?n WHERE {{ VALUES ?start {{ {values} }} ?start {path} ?n }}"
-    )
-    nodes = sorted({row["n"] for row in reached if isinstance(row["n"], NamedNode)}, key=lambda n: n.value)
-    return Lineage(start=start, nodes=nodes, triples=_subgraph(store, nodes))
+    nodes = _reach(store, start, walk)
+    triples = _subgraph(store, nodes)
+    if model.lower() == "w3c":
+        triples = flatten_to_w3c(triples)
+    return Lineage(start=start, nodes=sorted(nodes, key=lambda n: n.value), triples=triples)
 
 
-def _path(direction: str, depth: int | None) -> str:
-    if direction not in ("back", "forth"):
-        raise ValueError(f"direction must be 'back' or 'forth', not {direction!r}")
-    step = "|".join(STEPS if direction == "back" else (f"^{s}" for s in STEPS))
+def _direction(direction: str) -> str:
+    try:
+        return DIRECTIONS[direction.lower()]
+    except KeyError:
+        raise OptionError(f"direction must be back or forth (forward), not {direction!r}") from None
+
+
+def _depth(depth: int | None) -> int | None:
+    if depth is not None and depth < 0:
+        raise OptionError(f"depth must be 0 or more, not {depth}")
+    return depth
+
+
+def _path(walk: _Walk, depth: int | None) -> str:
+    """The property path of ``depth`` steps (``None``: any number) in the walk's direction."""
+    steps = STEPS + (("prov:hadMember",) if walk.members else ())
+    step = "|".join(steps if walk.direction == "back" else (f"^{s}" for s in steps))
     step = f"{_SAME}/({step})"
     if depth is None:
         return f"({step})*/{_SAME}"
-    if depth < 0:
-        raise ValueError(f"depth must be 0 or more, not {depth}")
     return "/".join([f"({step})?"] * depth + [_SAME])
 
 
-def _subgraph(store: Store, nodes: list[NamedNode]) -> list[Triple]:
-    """The triples about ``nodes``: their attributes, the relations among them
-    (shortcut and qualified), and all that is said about attached nodes."""
+def _reach(store: Store, start: list[NamedNode], walk: _Walk) -> set[NamedNode]:
+    """Every resource of the answer, in one SELECT: the walk, then what comes along."""
+    values = " ".join(map(str, start))
+    walked = f"{{ SELECT DISTINCT ?x WHERE {{ VALUES ?start {{ {values} }} ?start {_path(walk, walk.depth)} ?x }} }}"
+    branches = ["{ }"]  # the walked node itself, ?n unbound
+    if walk.configuration:
+        branches.append("{ ?x voprov:wasConfiguredBy ?n }")
+    if walk.descriptions:
+        branches.append(f"{{ ?x {_DESCRIBED} ?n FILTER(?n != ?x) }}")
+    parts = [f"{{ {walked} {' UNION '.join(branches)} }}"]
+    if walk.agents and walk.depth != 0:
+        before = walked if walk.depth is None else walked.replace(
+            _path(walk, walk.depth), _path(walk, walk.depth - 1))
+        parts.append(f"{{ {before} ?x {_AGENT_STEP} ?n }}")
+    query = sparql_prefixes() + f"""SELECT DISTINCT ?m WHERE {{
+        {{ {' UNION '.join(parts)} }} BIND(COALESCE(?n, ?x) AS ?m) }}"""
+    return {row["m"] for row in store.query(query) if isinstance(row["m"], NamedNode)}
+
+
+def _subgraph(store: Store, nodes: set[NamedNode]) -> list[Triple]:
+    """The triples about ``nodes``, relations kept only between ``nodes``, then
+    the description of every other resource they mention."""
     if not nodes:
         return []
     values = " ".join(map(str, nodes))
-    steps = STEPS + ("prov:hadMember", "prov:alternateOf")
     query = sparql_prefixes() + f"""
-        CONSTRUCT {{ ?s ?p ?o . ?n ?qp ?q }} WHERE {{
+        CONSTRUCT {{ ?n ?p ?o . ?q ?qp ?qo }} WHERE {{
           VALUES ?n {{ {values} }}
-          {{ ?n ?p ?o . BIND(?n AS ?s)
-             FILTER(?p NOT IN ({", ".join(steps + _QUALIFIED_BY_TARGET + _QUALIFIED_ALWAYS)})) }}
-          UNION {{ VALUES ?p {{ {" ".join(steps)} }} ?n ?p ?o . VALUES ?o {{ {values} }} BIND(?n AS ?s) }}
-          UNION {{ VALUES ?qp {{ {" ".join(_QUALIFIED_BY_TARGET)} }} ?n ?qp ?q .
-                   ?q prov:entity|prov:activity ?x . VALUES ?x {{ {values} }} ?q ?p ?o . BIND(?q AS ?s) }}
-          UNION {{ VALUES ?qp {{ {" ".join(_QUALIFIED_ALWAYS)} }} ?n ?qp ?q . ?q ?p ?o . BIND(?q AS ?s) }}
-          UNION {{ VALUES ?link {{ {" ".join(_ATTACHED)} }} ?n ?link ?s . ?s ?p ?o . }}
+          {{ ?n ?p ?o }} UNION {{ VALUES ?qualifier {{ {_QUALIFIERS} }} ?n ?qualifier ?q . ?q ?qp ?qo }}
         }}"""
+    triples = _keep_closed(list(store.query(query)), {n.value for n in nodes})
+    return triples + _mentioned(store, triples)
+
+
+def _keep_closed(triples: list[Triple], nodes: set[str]) -> list[Triple]:
+    """Drop relations that leave ``nodes``, and qualified relations whose target is outside."""
+    targets = {t.subject: t.object.value for t in triples if t.predicate.value in _TARGETS}
+    qualified = {q for q, target in targets.items() if target in nodes}
+    return [t for t in triples
+            if (t.subject in qualified if t.subject in targets
+                else t.object in qualified if t.object in targets else True)
+            and (t.predicate.value not in _LINKS or t.object.value in nodes)]
+
+
+def _mentioned(store: Store, triples: list[Triple]) -> list[Triple]:
+    """The types and literal facts of resources the answer names but does not describe."""
+    described = {t.subject for t in triples}
+    mentioned = {t.object for t in triples
+                 if isinstance(t.object, NamedNode) and t.object not in described and t.predicate.value != _TYPE}
+    if not mentioned:
+        return []
+    query = f"""CONSTRUCT {{ ?m ?p ?o }} WHERE {{
+        VALUES ?m {{ {" ".join(map(str, mentioned))} }} ?m ?p ?o FILTER(isLiteral(?o) || ?p = <{_TYPE}>) }}"""
     return list(store.query(query))
+
+
+_FLAT = {
+    VOPROV + "wasConfiguredBy": PROV + "wasInfluencedBy",
+    VOPROV + "qualifiedConfiguration": PROV + "qualifiedInfluence",
+    VOPROV + "artefact": PROV + "influencer",
+}
+_PROV_CLASSES = {PROV + name for name in ("Entity", "Activity", "Agent")}
+
+
+def flatten_to_w3c(triples: Iterable[Triple]) -> list[Triple]:
+    """The same provenance in plain PROV: every class outside PROV becomes a
+    ``prov:type`` value, voprov's configuration becomes ``prov:wasInfluencedBy``,
+    and a description (a node of no PROV class) becomes a ``prov:Entity``.
+
+    Other voprov properties stay, as PROV attributes do.
+    """
+    triples = list(triples)
+    typed = {t.subject for t in triples if t.predicate.value == _TYPE and t.object.value.startswith(PROV)}
+    flat: list[Triple] = []
+    for t in triples:
+        predicate = t.predicate.value
+        if predicate == _TYPE and not t.object.value.startswith(PROV):
+            flat.append(Triple(t.subject, NamedNode(PROV + "type"), t.object))
+            if t.subject not in typed:
+                flat.append(Triple(t.subject, t.predicate, NamedNode(PROV + "Entity")))
+                typed.add(t.subject)
+        else:
+            flat.append(Triple(t.subject, NamedNode(_FLAT.get(predicate, predicate)), t.object))
+    return list(dict.fromkeys(flat))
 
 
 def _is_iri(text: str) -> bool:

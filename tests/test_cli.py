@@ -17,6 +17,7 @@ from provrdf.cli import main
 from conftest import DATA, DEMO
 
 README = Path(__file__).parent.parent / "README.md"
+VOPROV = "http://www.ivoa.net/documents/ProvenanceDM/index.html#"
 BAD_RECORD = DATA / "ctapipe" / "bad_record.provenance.log"
 
 
@@ -100,6 +101,46 @@ def test_lineage_tree_and_prov_json_file(filled, tmp_path):
     document = prov.read(str(out), format="json")
     records = list(document.get_records()) + [r for b in document.bundles for r in b.get_records()]
     assert len([r for r in records if r.get_type().localpart == "Activity"]) == 1
+
+
+def _final_product(filled) -> str:
+    return filled("query", "--format", "tsv", "SELECT ?l WHERE { ?e prov:wasGeneratedBy ?a ; prov:atLocation ?l "
+                  "FILTER NOT EXISTS { ?x prov:used ?e } }").output.splitlines()[1].strip('"')
+
+
+def _turtle(output: str) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=output, format="turtle")
+
+
+def test_lineage_provsap_options_reach_the_api(filled):
+    final = _final_product(filled)
+    plain = _turtle(filled("lineage", "--format", "turtle", final).output)
+    agents = _turtle(filled("lineage", "--agents", "--no-configuration", "--no-descriptions", "--model", "W3C",
+                            "--format", "ttl", final).output)
+    prov_ns = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    assert not set(plain.subjects(rdflib.RDF.type, prov_ns.Agent))
+    assert len(set(agents.subjects(rdflib.RDF.type, prov_ns.Agent))) >= 1
+    assert not set(agents.subjects(rdflib.RDF.type, rdflib.URIRef(VOPROV + "Parameter")))
+    assert set(plain.subjects(rdflib.RDF.type, rdflib.URIRef(VOPROV + "Parameter")))
+    assert not any(str(o).startswith(VOPROV) for o in agents.objects(None, rdflib.RDF.type))
+    forward = filled("lineage", "--direction", "FORWARD", "--depth", "0", final)
+    assert forward.exit_code == 0 and forward.output.count("\n") == 1
+
+
+def test_lineage_tree_shows_agents_when_asked(filled):
+    tree = filled("lineage", "--agents", _final_product(filled)).output
+    assert "associated with" in tree and "agent " in tree
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "yaml"], "known: tree, turtle"),
+    (["--format", "turtle", "--rankdir", "LR"], "format turtle takes no option rankdir"),
+    (["--model", "provdm"], "Invalid value for '--model'"),
+])
+def test_lineage_bad_options_are_usage_errors(filled, args, message):
+    result = filled("lineage", *args, _final_product(filled))
+    assert result.exit_code == 2
+    assert message in result.output
 
 
 def test_lineage_of_an_unknown_id_exits_one(filled):

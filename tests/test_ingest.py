@@ -37,7 +37,7 @@ def test_demo_chain_is_one_connected_lineage(memory_store):
     final = next(iter(query(memory_store, """
         SELECT ?e WHERE { ?e prov:wasGeneratedBy ?a . FILTER NOT EXISTS { ?x prov:used ?e } }""")))["e"]
     result = lineage(memory_store, final.value)
-    activities = {n for n in result.nodes if "/activity/" in n.value}
+    activities = {n for n in result.nodes if n.value.startswith(memory_store.base + "activity/")}
     assert len(activities) == 3
     assert any(n.value.endswith(".simtel.zst") for n in result.nodes)
 
@@ -172,13 +172,13 @@ def test_the_same_file_named_by_two_tools_is_linked_and_crossed(memory_store):
              for row in query(memory_store, "SELECT ?a ?b WHERE { ?a prov:alternateOf ?b }")}
     assert links == {("md5:9c4f6c1d0b8e2a7f5e3d1c9b8a7f6e5d", "8b86a06d-5ece-4f51-8b3a-2048f822ba3d")}
     assert count(memory_store, "?c prov:alternateOf ?d . ?c a voprov:ConfigFile") == 0
-    result = lineage(memory_store, "/data/flux_points.fits")
+    result = lineage(memory_store, "/data/flux_points.fits", configuration=False)
     activities = {node.value for node in result.nodes if "/activity/" in node.value}
     assert activities == {memory_store.base + "activity/ctapipe/run", memory_store.base + "activity/gammapy/run"}
     located = {row["l"].value for row in query(memory_store, f"""SELECT ?l WHERE {{
         VALUES ?n {{ {" ".join(map(str, result.nodes))} }} ?n prov:atLocation ?l }}""")}
     assert located == {"/data/flux_points.fits", f"file://{dl2}", dl2, "/fefs/dl1/gamma_run1.dl1.h5"}
-    two_steps = lineage(memory_store, "/data/flux_points.fits", depth=2)
+    two_steps = lineage(memory_store, "/data/flux_points.fits", depth=2, configuration=False)
     two = {row["l"].value for row in query(memory_store, f"""SELECT ?l WHERE {{
         VALUES ?n {{ {" ".join(map(str, two_steps.nodes))} }} ?n prov:atLocation ?l }}""")}
     assert two == {"/data/flux_points.fits", f"file://{dl2}", dl2}  # crossing to the same file is free
