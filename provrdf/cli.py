@@ -195,7 +195,7 @@ def _given(**options: object) -> dict[str, object]:
 @click.option("--configuration/--no-configuration", default=True, show_default=True,
               help="Include the parameters and config files of the activities.")
 @click.option("--model", type=click.Choice(MODELS, case_sensitive=False), default="ivoa", show_default=True,
-              help="ivoa keeps the voprov classes; w3c flattens them to plain PROV (prov:type).")
+              help="ivoa answers in voprov terms; w3c in plain PROV (voprov classes kept as types).")
 @click.option("--format", "fmt", default="tree", show_default=True,
               help=f"tree, or an export format: {', '.join(format_names())}.")
 @_picture_options

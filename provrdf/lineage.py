@@ -43,7 +43,7 @@ __all__ = ["DIRECTIONS", "MODELS", "STEPS", "Lineage", "NotFound", "flatten_to_w
 STEPS = ("prov:wasGeneratedBy", "prov:used", "prov:wasDerivedFrom", "prov:wasInformedBy")
 #: Accepted spellings of the two directions (ProvSAP: BACK, FORTH; OPUS: FORWARD).
 DIRECTIONS = {"back": "back", "backward": "back", "forth": "forth", "forward": "forth"}
-#: ``ivoa`` keeps the voprov classes; ``w3c`` flattens the answer to plain PROV.
+#: ``ivoa`` answers in voprov terms; ``w3c`` flattens the answer to plain PROV.
 MODELS = ("ivoa", "w3c")
 
 #: Crossing from an entity to another view of the same file: free, in either direction.
@@ -157,8 +157,8 @@ def lineage(
     configuration
         Include the parameters and config files of the activities in the answer.
     model
-        ``"ivoa"`` keeps the voprov classes; ``"w3c"`` flattens the answer to
-        plain PROV (see :func:`flatten_to_w3c`).
+        ``"ivoa"`` gives the answer as stored, in voprov terms; ``"w3c"``
+        flattens it to plain PROV (see :func:`flatten_to_w3c`).
     """
     walk = _Walk(_direction(direction), _depth(depth), members, agents, descriptions, configuration)
     if model.lower() not in MODELS:
@@ -256,29 +256,27 @@ _FLAT = {
     VOPROV + "qualifiedConfiguration": PROV + "qualifiedInfluence",
     VOPROV + "artefact": PROV + "influencer",
 }
-_PROV_CLASSES = {PROV + name for name in ("Entity", "Activity", "Agent")}
 
 
 def flatten_to_w3c(triples: Iterable[Triple]) -> list[Triple]:
-    """The same provenance in plain PROV: every class outside PROV becomes a
-    ``prov:type`` value, voprov's configuration becomes ``prov:wasInfluencedBy``,
-    and a description (a node of no PROV class) becomes a ``prov:Entity``.
+    """The same provenance in plain PROV: every node and relation gets a PROV class.
 
-    Other voprov properties stay, as PROV attributes do.
+    In PROV-O the PROV attribute ``prov:type`` is ``rdf:type``, so each voprov
+    class stays as an ``rdf:type`` beside the PROV class (PROV-N, PROV-JSON and
+    PROV-XML write it as ``prov:type``). A description (a node of no PROV
+    class) becomes a ``prov:Entity``; voprov's configuration becomes
+    ``prov:wasInfluencedBy`` and ``prov:qualifiedInfluence``. Other voprov
+    properties stay, as PROV attributes do.
     """
     triples = list(triples)
     typed = {t.subject for t in triples if t.predicate.value == _TYPE and t.object.value.startswith(PROV)}
     flat: list[Triple] = []
     for t in triples:
-        predicate = t.predicate.value
-        if predicate == _TYPE and not t.object.value.startswith(PROV):
-            flat.append(Triple(t.subject, NamedNode(PROV + "type"), t.object))
-            if t.subject not in typed:
-                flat.append(Triple(t.subject, t.predicate, NamedNode(PROV + "Entity")))
-                typed.add(t.subject)
-        else:
-            flat.append(Triple(t.subject, NamedNode(_FLAT.get(predicate, predicate)), t.object))
-    return list(dict.fromkeys(flat))
+        flat.append(Triple(t.subject, NamedNode(_FLAT.get(t.predicate.value, t.predicate.value)), t.object))
+        if t.predicate.value == _TYPE and t.subject not in typed:
+            flat.append(Triple(t.subject, t.predicate, NamedNode(PROV + "Entity")))
+            typed.add(t.subject)
+    return flat
 
 
 def _is_iri(text: str) -> bool:
