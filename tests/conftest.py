@@ -78,3 +78,15 @@ def postgres_url():
 
     with running_postgres() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def graphviz_dot():
+    """The path of Graphviz's ``dot`` program, installed for this session when it is missing.
+
+    See ``tests/dot_program.py``: when ``dot`` can be neither found nor
+    installed, the tests that use it fail, they are not skipped.
+    """
+    from dot_program import dot_program
+
+    return dot_program()
