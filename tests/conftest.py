@@ -67,6 +67,27 @@ def chain_store(memory_store):
     return memory_store
 
 
+#: The chained fixtures of every capture source: the demo ctapipe chain, a
+#: gammapy analysis of its DL2 output and an OPUS job on the gammapy result
+#: (tests/data/cross), plus a ctapipe log, a gammapy log and two W3C documents.
+CAPTURE_SOURCES = [
+    *sorted(DEMO.glob("*.provenance.log")), *sorted((DATA / "cross").iterdir()),
+    DATA / "gammapy" / "crab_analysis_2020.log", DATA / "ctapipe" / "v0.19_2023.provenance.log",
+    DATA / "w3c" / "opus_job.json", DATA / "w3c" / "plain.json",
+]
+
+
+@pytest.fixture(scope="session")
+def capture_store():
+    """An in-memory store holding :data:`CAPTURE_SOURCES`, shared by the tests that only read it."""
+    from provrdf.api import ingest
+
+    with open_store(":memory:") as store:
+        report = ingest(store, CAPTURE_SOURCES)
+        assert report.ok, report.rejected
+        yield store
+
+
 @pytest.fixture(scope="session")
 def postgres_url():
     """A SQLAlchemy URL of an empty database on a PostgreSQL server run for this test session.

@@ -13,6 +13,8 @@ import rdflib
 from click.testing import CliRunner
 
 from provrdf.cli import main
+from provrdf.formats import FORMATS
+from readback import activities_in
 
 from conftest import DATA, DEMO
 
@@ -222,3 +224,45 @@ def test_a_database_url_is_a_source(run, tmp_path):
     missing = run("ingest", f"sqlite:///{tmp_path / 'empty.sqlite'}")
     assert missing.exit_code == 1
     assert "ProvenanceDB" in missing.output or "table" in missing.output
+
+
+# -- every format, from the chained fixtures of every capture source ---------------
+
+CUBE = "/data/opus/jobs/1a2b3c/results/cntcube.fits"  # the OPUS product at the end of the cross-tool chain
+
+
+@pytest.fixture(scope="module")
+def capture_cli(tmp_path_factory):
+    """The CLI on a store filled, through ``provrdf ingest``, with every capture source's fixtures."""
+    from conftest import CAPTURE_SOURCES
+
+    store = tmp_path_factory.mktemp("capture") / "store"
+
+    def invoke(*args):
+        return CliRunner().invoke(main, [args[0], "--store", str(store), *map(str, args[1:])])
+
+    result = invoke("ingest", *CAPTURE_SOURCES)
+    assert result.exit_code == 0, result.output
+    return invoke
+
+
+@pytest.fixture(scope="module")
+def expected_activities(capture_cli):
+    """The activities of the whole store and of the cube's lineage, as Turtle says."""
+    whole = activities_in(capture_cli("export", "--format", "turtle").stdout_bytes, "turtle")
+    lineage = activities_in(capture_cli("lineage", "--format", "turtle", CUBE).stdout_bytes, "turtle")
+    return whole, lineage
+
+
+@pytest.mark.parametrize("fmt", [f.name for f in FORMATS])
+def test_every_format_from_the_capture_fixtures(capture_cli, expected_activities, fmt, tmp_path, graphviz_dot):
+    whole, lineage = expected_activities
+    assert len(lineage) >= 5 and len(whole) > len(lineage)
+    for args, expected in ((["export"], whole), (["lineage", CUBE], lineage)):
+        out = tmp_path / f"{args[0]}.{fmt}"
+        result = capture_cli(args[0], "--format", fmt, "-o", out, *args[1:])
+        assert result.exit_code == 0, result.output
+        if fmt == "png":
+            assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        else:
+            assert activities_in(out.read_bytes(), fmt) == expected, f"{args[0]} --format {fmt}"

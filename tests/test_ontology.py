@@ -598,23 +598,6 @@ def test_ctapipe_reader_output_is_declared(path):
 SOURCE_NAMESPACES = ("https://archive.example.org/ns/obs#", "https://voparis-uws-test.obspm.fr/ns#")
 
 
-@pytest.fixture(scope="module")
-def filled_store():
-    """A store holding the chained fixtures of every capture source."""
-    from conftest import DATA, DEMO
-
-    from provrdf.api import ingest
-    from provrdf.store import open_store
-
-    sources = [*sorted(DEMO.glob("*.provenance.log")), *sorted((DATA / "cross").iterdir()),
-               DATA / "gammapy" / "crab_analysis_2020.log", DATA / "ctapipe" / "v0.19_2023.provenance.log",
-               DATA / "w3c" / "opus_job.json", DATA / "w3c" / "plain.json"]
-    with open_store(":memory:") as store:
-        report = ingest(store, sources)
-        assert report.ok, report.rejected
-        yield store
-
-
 def _source_terms_in(quads: list[Quad]) -> set[str]:
     terms = {q.predicate.value for q in quads}
     terms |= {q.object.value for q in quads if q.predicate.value == str(RDF.type)}
@@ -622,25 +605,25 @@ def _source_terms_in(quads: list[Quad]) -> set[str]:
 
 
 @pytest.mark.parametrize("name", ["turtle", "trig", "ntriples", "nquads", "jsonld", "rdfxml"])
-def test_every_exported_term_is_declared(filled_store, name):
+def test_every_exported_term_is_declared(capture_store, name):
     from provrdf.api import export
     from provrdf.formats import get_format
 
     fmt = {"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "ntriples": RdfFormat.N_TRIPLES,
            "nquads": RdfFormat.N_QUADS, "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML}[name]
     assert get_format(name).family == "rdf"
-    quads = list(parse(export(filled_store, name), format=fmt))
+    quads = list(parse(export(capture_store, name), format=fmt))
     assert len(quads) > 1000
     assert _problems(quads, passthrough=_source_terms_in(quads)) == []
 
 
 @pytest.mark.parametrize("model", ["ivoa", "w3c"])
-def test_every_term_of_a_lineage_is_declared(filled_store, model):
+def test_every_term_of_a_lineage_is_declared(capture_store, model):
     from provrdf.api import lineage
     from provrdf.export import triples_to_quads
 
     cube = "/data/opus/jobs/1a2b3c/results/cntcube.fits"  # the end of the cross-tool chain
-    result = lineage(filled_store, [cube], agents=True, members=True, model=model)
+    result = lineage(capture_store, [cube], agents=True, members=True, model=model)
     quads = triples_to_quads(result.triples)
     assert len(result.nodes) > 20
     assert _problems(quads, passthrough=_source_terms_in(quads)) == []
