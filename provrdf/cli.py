@@ -238,7 +238,7 @@ def export(location: str | None, graph: str | None, fmt: str, rankdir: str | Non
 
 def _write(data: bytes, output: Path | None) -> None:
     if output is None:
-        stdout = click.get_binary_stream("stdout")
+        stdout = sys.stdout.buffer
         stdout.write(data if data.endswith(b"\n") or data.startswith(_PNG) else data + b"\n")
         stdout.flush()
     else:
