@@ -62,6 +62,8 @@ _IMPLIED = {VOPROV + n for n in ("Entity", "Activity", "Agent", "DatasetEntity",
                                  "WasInformedBy")} | {PROV + "Collection"}  # fmt: skip
 _AGENT_CLASSES = {PROV + t: t for t in m.AGENT_TYPES}
 _DERIVATION_CLASSES = {ns + t: t for t in m.DERIVATION_TYPES for ns in (PROV, VOPROV)}
+#: The values a literal attribute can have (:mod:`~provrdf.capture.w3c_doc`): everything but an IRI.
+_LITERALS = (str, m.Typed, bool, datetime)
 _AGENT_FIELDS = ("email", "affiliation", "phone", "address", "url")
 #: ProvDM links some writers give as an attribute of the linked node or relation.
 _LINK_ATTRIBUTES = {VOPROV + "isDescribedBy": "isDescribedBy", VOPROV + "descriptor": "isDescribedBy",
@@ -272,7 +274,8 @@ def _entity(iri: str, node: Statement, provdm: ProvDM) -> m.Entity:
     name, location = _name(a), a.text(PROV + "location", VOPROV + "location")
     generated = _time(a.pop(PROV + "generatedAtTime", VOPROV + "generatedAtTime"))
     invalidated = _time(a.pop(PROV + "invalidatedAtTime", VOPROV + "invalidatedAtTime"))
-    comment, value = a.text(*COMMENT), a.pop(PROV + "value", VOPROV + "value")
+    # a value that names a node (an IRI) is no ProvDM value: it is kept as it is, in ``extra``
+    comment, value = a.text(*COMMENT), a.pop(PROV + "value", VOPROV + "value", accept=_LITERALS)
     return m.Entity(
         local_id(iri), kind, name, location, generated, invalidated, comment,
         None if value is None else parameter_value(value), provdm.described.get(iri), a.extra(),

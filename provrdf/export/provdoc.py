@@ -1,186 +1,443 @@
 """PROV-O quads → a :class:`prov.model.ProvDocument`, for PROV-N, PROV-JSON, PROV-XML, PROV-JSONLD.
 
-Each named graph becomes a bundle. Nodes become activities, agents or
-entities by their PROV-O class; a voprov or other class is kept as
-``prov:type``, so nothing is lost (a description or a ``ctao:System`` node is
-an entity whose ``prov:type`` says what it is). Qualified relation nodes
-become PROV relations whose identifier is the node's IRI; a shortcut
-without a qualified node becomes a relation without identifier.
+Each named graph becomes a bundle named by the graph's IRI; the default
+graph (a lineage answer) is the document's top level.
+
+* **Nodes** become activities, agents or entities by their PROV-O class
+  (an untyped node by the relations it is the subject of, else an entity).
+  Every other class is kept as ``prov:type`` (``voprov:Parameter``,
+  ``prov:Person``, ``prov:Bundle`` …), and so is a literal ``rdf:type``.
+  ``rdfs:label``, ``prov:atLocation``, ``prov:hadRole`` and ``prov:value``
+  are ``prov:label``, ``prov:location``, ``prov:role`` and ``prov:value``;
+  an activity's ``prov:startedAtTime``/``prov:endedAtTime`` its start and
+  end; an entity's ``prov:generatedAtTime`` (``invalidatedAtTime``) is the
+  time of its generation (invalidation), the one place PROV-DM has for it.
+* **Relations.** A qualified node (``prov:qualifiedUsage`` …,
+  ``voprov:qualifiedConfiguration``) is the PROV relation of its qualifier:
+  its properties (``prov:entity``, ``prov:hadActivity``, ``prov:hadPlan``,
+  ``prov:atTime`` …) are the formal attributes, its other facts the
+  attributes, its IRI the identifier — unless provrdf made that IRI from a
+  digest of what the relation says (``{base}usage/<24 hex digits>``, for a
+  relation that had no id), which is not written. A shortcut that no
+  qualified node already says (``prov:used``, ``prov:generated``,
+  ``prov:hadMember``, ``prov:specializationOf``, ``prov:alternateOf``,
+  ``prov:mentionOf`` with ``prov:asInBundle`` …) is a relation without
+  identifier. A revision, quotation or primary source is a derivation with
+  that ``prov:type``; a ProvDM configuration an influence of ``prov:type
+  voprov:WasConfiguredBy``.
+* **Names.** PROV-XML writes identifiers as ``xsd:QName``, whose local part
+  must be an NCName. Every IRI is therefore split where its longest NCName
+  suffix starts, and its namespace declared under a prefix made from it
+  (``activity``, ``activity-5``, ``entity-dl1``): the qualified name expands
+  to exactly the IRI, and PROV-N and PROV-JSON read it as well. An IRI with
+  no NCName suffix (one ending in ``/0.24.0``) has no PROV-XML form; it is
+  cut after its last ``/``, ``#`` or ``:``.
+* **Values** are given as the ``prov`` package reads them back: ``xsd:string``,
+  ``xsd:double``, ``xsd:boolean``, ``xsd:dateTime`` and ``xsd:int`` as Python
+  values, ``xsd:anyURI`` as an identifier, anything else (``xsd:integer``,
+  the one integer type the store keeps) as a typed literal.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from typing import Any, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 import prov.model as pm
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
 from provrdf.formats import Format
 from provrdf.rdf.namespaces import PREFIXES, PROV, RDF, RDFS, VOPROV, XSD
 from provrdf.timeutil import parse_time
 
-__all__ = ["OPTIONS", "to_prov_document", "write"]
+__all__ = ["OPTIONS", "ncname_split", "to_prov_document", "write"]
 
 #: This writer takes no options.
 OPTIONS: frozenset[str] = frozenset()
 _PROV_FORMATS = {"provn": "provn", "provjson": "json", "provxml": "xml", "provjsonld": "jsonld"}
 
+# -- qualified names ------------------------------------------------------------------------
+
+_START = (
+    "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_NCNAME_TAIL = re.compile(f"[{_START}][{_START}\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]*\\Z")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+#: Prefixes that mean something already: prov's own, and XML's reserved ``xml…``.
+_TAKEN = re.compile(r"(prov|xsd|xsi|xml.*|default)\Z", re.IGNORECASE)
+_KNOWN = {uri: prefix for prefix, uri in PREFIXES.items() if prefix not in ("prov", "xsd")}
+
+
+def ncname_split(iri: str) -> tuple[str, str]:
+    """``iri`` as (namespace, local part), the local part its longest NCName suffix.
+
+    An IRI with no NCName suffix is cut after its last ``/``, ``#`` or ``:``
+    (its local part is then no NCName: PROV-XML cannot name it).
+
+    >>> ncname_split("https://w3id.org/provrdf/id/activity/5f0b7c1e-0c1f")
+    ('https://w3id.org/provrdf/id/activity/5', 'f0b7c1e-0c1f')
+    >>> ncname_split("https://w3id.org/provrdf/id/agent/software/ctapipe/0.24.0")
+    ('https://w3id.org/provrdf/id/agent/software/ctapipe/', '0.24.0')
+    """
+    match = _NCNAME_TAIL.search(iri)
+    cut = match.start() if match and match.start() > 0 else max(map(iri.rfind, "/#:")) + 1
+    return iri[:cut], iri[cut:]
+
+
+class _Names:
+    """Qualified names for IRIs, declaring on the document each namespace they need."""
+
+    def __init__(self, document: pm.ProvDocument, base: str) -> None:
+        self.document, self.base = document, base
+        self.namespaces: dict[str, pm.Namespace] = {pm.PROV.uri: pm.PROV, pm.XSD.uri: pm.XSD}
+        self.prefixes = {"prov", "xsd", "xsi"}
+        self.names: dict[str, pm.QualifiedName] = {}
+
+    def __call__(self, iri: str) -> pm.QualifiedName:
+        name = self.names.get(iri)
+        if name is None:
+            namespace, local = ncname_split(iri)
+            name = self.names[iri] = self._namespace(namespace)[local]
+        return name
+
+    def _namespace(self, uri: str) -> pm.Namespace:
+        namespace = self.namespaces.get(uri)
+        if namespace is None:
+            prefix = self._free(_KNOWN.get(uri) or self._hint(uri))
+            namespace = self.namespaces[uri] = self.document.add_namespace(prefix, uri)
+            self.prefixes.add(prefix)
+        return namespace
+
+    def _hint(self, uri: str) -> str:
+        """A prefix made from ``uri``: the kind and last segment of a minted one, else its last segment."""
+        if uri.startswith(self.base):
+            segments = [_short(s) for s in uri[len(self.base):].split("/")]
+            segments = [s for s in segments if s] or ["id"]
+            return "-".join(dict.fromkeys((segments[0], segments[-1])))
+        host, _, path = (uri.partition("://")[2] or uri).partition("/")
+        segments = [s for s in map(_short, re.split("[/#:]", path)) if s] or [_short(host.split(".")[0]) or "ns"]
+        if not segments[-1][0].isalpha() and len(segments) > 1:
+            return f"{segments[-2]}-{segments[-1]}"
+        return segments[-1]
+
+    def _free(self, hint: str) -> str:
+        prefix = hint[:32] if hint[0].isalpha() and not _TAKEN.match(hint) else f"ns-{hint[:29]}"
+        candidate, number = prefix, 1
+        while candidate in self.prefixes:
+            number += 1
+            candidate = f"{prefix}-{number}"
+        return candidate
+
+
+def _short(segment: str) -> str:
+    """A path segment as a piece of prefix: its words joined by ``-``, or its first word if that is long."""
+    words = _WORD.findall(segment)
+    joined = "-".join(words)
+    return joined if len(joined) <= 20 else words[0][:20]
+
+
+# -- relations ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Form:
+    """How PROV-O writes one PROV relation.
+
+    ``subject`` is the formal attribute filled by the node that has the
+    shortcut or qualifier, ``target`` the one filled by the shortcut's object,
+    ``node`` maps each property of the qualified node to its formal attribute.
+    """
+
+    record: str  #: local name of the PROV record type (``Usage`` …)
+    subject: str
+    target: str
+    node: dict[str, str] = field(default_factory=dict)
+    type: str | None = None  #: a ``prov:type`` the relation carries (``prov:Revision`` …)
+
+
+_AT = {PROV + "atTime": "time"}
+_USAGE = _Form("Usage", "activity", "entity", {PROV + "entity": "entity", **_AT})
+_GENERATION = _Form("Generation", "entity", "activity", {PROV + "activity": "activity", **_AT})
+_INVALIDATION = _Form("Invalidation", "entity", "activity", {PROV + "activity": "activity", **_AT})
+_START_ = _Form("Start", "activity", "trigger", {PROV + "entity": "trigger", PROV + "hadActivity": "starter", **_AT})
+_END = _Form("End", "activity", "trigger", {PROV + "entity": "trigger", PROV + "hadActivity": "ender", **_AT})
+_ASSOCIATION = _Form("Association", "activity", "agent", {PROV + "agent": "agent", PROV + "hadPlan": "plan"})
+_ATTRIBUTION = _Form("Attribution", "entity", "agent", {PROV + "agent": "agent"})
+_DELEGATION = _Form("Delegation", "delegate", "responsible",
+                    {PROV + "agent": "responsible", PROV + "hadActivity": "activity"})
+_DERIVED = {PROV + "entity": "usedEntity", PROV + "hadActivity": "activity", PROV + "hadGeneration": "generation",
+            PROV + "hadUsage": "usage"}
+_DERIVATION = _Form("Derivation", "generatedEntity", "usedEntity", _DERIVED)
+_SUBTYPES = {name: _Form("Derivation", "generatedEntity", "usedEntity", _DERIVED, PROV + name)
+             for name in ("Revision", "Quotation", "PrimarySource")}
+_COMMUNICATION = _Form("Communication", "informed", "informant", {PROV + "activity": "informant"})
+_INFLUENCE = _Form("Influence", "influencee", "influencer",
+                   {PROV + p: "influencer" for p in ("influencer", "entity", "activity", "agent")})
+_CONFIGURATION = _Form("Influence", "influencee", "influencer", {VOPROV + "artefact": "influencer"},
+                       VOPROV + "WasConfiguredBy")
+
+#: qualifier → the relation its node is
+_QUALIFIERS = {
+    PROV + "qualifiedUsage": _USAGE, PROV + "qualifiedGeneration": _GENERATION,
+    PROV + "qualifiedInvalidation": _INVALIDATION, PROV + "qualifiedStart": _START_, PROV + "qualifiedEnd": _END,
+    PROV + "qualifiedAssociation": _ASSOCIATION, PROV + "qualifiedAttribution": _ATTRIBUTION,
+    PROV + "qualifiedDelegation": _DELEGATION, PROV + "qualifiedDerivation": _DERIVATION,
+    **{PROV + "qualified" + name: form for name, form in _SUBTYPES.items()},
+    PROV + "qualifiedCommunication": _COMMUNICATION, PROV + "qualifiedInfluence": _INFLUENCE,
+    VOPROV + "qualifiedConfiguration": _CONFIGURATION,
+}  # fmt: skip
+#: shortcut → (the relation it says, whether its subject is the relation's target)
+_SHORTCUTS: dict[str, tuple[_Form, bool]] = {
+    PROV + "used": (_USAGE, False), PROV + "wasGeneratedBy": (_GENERATION, False),
+    PROV + "generated": (_GENERATION, True), PROV + "wasInvalidatedBy": (_INVALIDATION, False),
+    PROV + "invalidated": (_INVALIDATION, True), PROV + "wasStartedBy": (_START_, False),
+    PROV + "wasEndedBy": (_END, False), PROV + "wasAssociatedWith": (_ASSOCIATION, False),
+    PROV + "wasAttributedTo": (_ATTRIBUTION, False), PROV + "actedOnBehalfOf": (_DELEGATION, False),
+    PROV + "wasDerivedFrom": (_DERIVATION, False), PROV + "wasRevisionOf": (_SUBTYPES["Revision"], False),
+    PROV + "wasQuotedFrom": (_SUBTYPES["Quotation"], False),
+    PROV + "hadPrimarySource": (_SUBTYPES["PrimarySource"], False),
+    PROV + "wasInformedBy": (_COMMUNICATION, False), PROV + "wasInfluencedBy": (_INFLUENCE, False),
+    PROV + "influenced": (_INFLUENCE, True), VOPROV + "wasConfiguredBy": (_CONFIGURATION, False),
+    PROV + "hadMember": (_Form("Membership", "collection", "entity"), False),
+    PROV + "specializationOf": (_Form("Specialization", "specificEntity", "generalEntity"), False),
+    PROV + "alternateOf": (_Form("Alternate", "alternate1", "alternate2"), False),
+    PROV + "mentionOf": (_Form("Mention", "specificEntity", "generalEntity"), False),
+}  # fmt: skip
+_AS_IN_BUNDLE = PROV + "asInBundle"  # the bundle of a mention, a fact of its subject
+#: A derivation's links to a generation or usage, which must keep their identifiers.
+_DERIVATION_LINKS = (PROV + "hadGeneration", PROV + "hadUsage")
+#: IRI kinds of the qualified nodes that the encoder names by a digest of their content.
+_MINTED_KINDS = ("usage", "generation", "invalidation", "start", "end", "association", "attribution", "delegation",
+                 "derivation", "communication", "influence", "configuration")
+#: PROV-O classes of qualified nodes: the record type says them.
+_RELATION_CLASSES = {PROV + name for name in (
+    "Usage", "Generation", "Invalidation", "Start", "End", "Association", "Attribution", "Delegation", "Derivation",
+    "Communication", "Influence", "EntityInfluence", "ActivityInfluence", "AgentInfluence", "InstantaneousEvent")}
+_NODE_CLASSES = _RELATION_CLASSES | {VOPROV + "WasConfiguredBy"}
+
+# -- nodes ----------------------------------------------------------------------------------------
+
 _TYPE = RDF + "type"
+_ELEMENTS = {PROV + "Activity": "Activity", PROV + "Agent": "Agent", PROV + "Person": "Agent",
+             PROV + "Organization": "Agent", PROV + "SoftwareAgent": "Agent", PROV + "Entity": "Entity"}  # fmt: skip
+_HIDDEN = {PROV + "Activity", PROV + "Agent", PROV + "Entity"}
+#: An untyped node is what the relations it is the subject of make it.
+_SUBJECT_KINDS = {**{PROV + p: "Activity" for p in ("used", "wasStartedBy", "wasEndedBy", "wasAssociatedWith",
+                                                    "wasInformedBy", "generated", "invalidated")},
+                  PROV + "actedOnBehalfOf": "Agent"}  # fmt: skip
+#: PROV-O predicates that are PROV-DM attributes.
+_ATTRIBUTES = {RDFS + "label": PROV + "label", PROV + "atLocation": PROV + "location",
+               PROV + "hadRole": PROV + "role", _TYPE: PROV + "type"}  # fmt: skip
+#: Facts of a node that are relations, not attributes.
+_SKIPPED = {*_SHORTCUTS, *_QUALIFIERS, _AS_IN_BUNDLE}
+_ACTIVITY_TIMES = {PROV + "startedAtTime": "startTime", PROV + "endedAtTime": "endTime"}
+#: entity time → the relation that PROV-DM gives that time
+_ENTITY_TIMES = {PROV + "generatedAtTime": _GENERATION, PROV + "invalidatedAtTime": _INVALIDATION}
+@dataclass
+class _Statement:
+    """One PROV record before it is written: IRIs are still strings."""
 
-
-class _Kind:
-    """How one kind of qualified node maps to a ``prov`` relation writer."""
-
-    def __init__(self, qualifier: str, target: str, writer: str, shortcut: str, timed: bool = False):
-        self.qualifier, self.target, self.writer, self.shortcut = qualifier, target, writer, shortcut
-        self.timed = timed
-
-
-_RELATIONS = {
-    PROV + "Usage": _Kind(PROV + "qualifiedUsage", PROV + "entity", "used", PROV + "used", True),
-    PROV + "Generation": _Kind(PROV + "qualifiedGeneration", PROV + "activity", "wasGeneratedBy",
-                               PROV + "wasGeneratedBy", True),
-    PROV + "Association": _Kind(PROV + "qualifiedAssociation", PROV + "agent", "wasAssociatedWith",
-                                PROV + "wasAssociatedWith"),
-    PROV + "Attribution": _Kind(PROV + "qualifiedAttribution", PROV + "agent", "wasAttributedTo",
-                                PROV + "wasAttributedTo"),
-    PROV + "Derivation": _Kind(PROV + "qualifiedDerivation", PROV + "entity", "wasDerivedFrom",
-                               PROV + "wasDerivedFrom"),
-    PROV + "Communication": _Kind(PROV + "qualifiedCommunication", PROV + "activity", "wasInformedBy",
-                                  PROV + "wasInformedBy"),
-    VOPROV + "WasConfiguredBy": _Kind(VOPROV + "qualifiedConfiguration", VOPROV + "artefact",
-                                      "wasInfluencedBy", VOPROV + "wasConfiguredBy"),
-}
-_QUALIFIERS = {kind.qualifier for kind in _RELATIONS.values()}
-_SHORTCUTS = {kind.shortcut: kind.writer for kind in _RELATIONS.values()} | {PROV + "hadMember": "hadMember"}
-_ELEMENTS = {PROV + "Activity": "activity", PROV + "Agent": "agent", PROV + "Entity": "entity"}
-_HIDDEN_TYPES = set(_ELEMENTS) | {PROV + "Bundle"}
-_RENAMED = {RDFS + "label": "prov:label", PROV + "atLocation": "prov:location",
-            PROV + "value": "prov:value", PROV + "hadRole": "prov:role"}
-_ACTIVITY_TIMES = (PROV + "startedAtTime", PROV + "endedAtTime")
-_PYTHON = {XSD + "string": str, XSD + "integer": int, XSD + "double": float,
-           XSD + "boolean": lambda text: text in ("true", "1")}
+    record: str
+    id: str | None = None
+    formal: dict[str, Any] = field(default_factory=dict)
+    attributes: list[tuple[str, Any]] = field(default_factory=list)  #: (attribute IRI, RDF term)
 
 
 class _Converter:
-    """Converts one dataset; registers the namespaces it needs on the way."""
+    """Converts one dataset."""
 
     def __init__(self, base: str) -> None:
-        self.doc = pm.ProvDocument()
-        self.default = self.doc.set_default_namespace(base) or pm.Namespace("", base)
-        self.names: dict[str, pm.QualifiedName] = {}  # the same IRIs recur on every record
-        for prefix, iri in PREFIXES.items():
-            if prefix not in ("prov", "xsd"):
-                self.doc.add_namespace(prefix, iri)
-
-    def qname(self, iri: str) -> pm.QualifiedName:
-        name = self.names.get(iri)
-        if name is None:
-            name = self.names[iri] = self._qname(iri)
-        return name
-
-    def _qname(self, iri: str) -> pm.QualifiedName:
-        namespaces = sorted(self.doc.get_registered_namespaces(), key=lambda ns: -len(ns.uri))
-        for namespace in namespaces + [pm.PROV, pm.XSD, self.default]:
-            if iri.startswith(namespace.uri) and len(iri) > len(namespace.uri):
-                return namespace[iri[len(namespace.uri):]]
-        cut = max(iri.rfind("#"), iri.rfind("/")) + 1
-        prefix = f"ns{len(self.doc.namespaces) + 1}"
-        return self.doc.add_namespace(prefix, iri[:cut])[iri[cut:]]
-
-    def value(self, term: Any) -> Any:
-        if isinstance(term, (NamedNode, BlankNode)):
-            return self.qname(_iri(term))
-        if term.language:
-            return pm.Literal(term.value, langtag=term.language)
-        datatype = term.datatype.value
-        if datatype == XSD + "dateTime":
-            return parse_time(term.value)
-        if datatype in _PYTHON:
-            return _PYTHON[datatype](term.value)
-        return pm.Literal(term.value, datatype=self.qname(datatype))
-
-    def attribute(self, predicate: str, obj: Any) -> tuple[Any, Any]:
-        return (_RENAMED.get(predicate) or self.qname(predicate), self.value(obj))
+        self.document = pm.ProvDocument()
+        self.name = _Names(self.document, base)
+        self.minted = re.compile(f"{re.escape(base)}({'|'.join(_MINTED_KINDS)})/[0-9a-f]{{24}}\\Z")
 
     def convert(self, quads: Iterable[Quad]) -> pm.ProvDocument:
         graphs: dict[Any, list[Quad]] = defaultdict(list)
         for quad in quads:
             graphs[quad.graph_name].append(quad)
         for graph, members in sorted(graphs.items(), key=lambda item: str(item[0])):
-            target = self.doc if isinstance(graph, DefaultGraph) else self.doc.bundle(self.qname(_iri(graph)))
-            self.bundle(target, members)
-        return self.doc
+            bundle = self.document if isinstance(graph, DefaultGraph) else self.document.bundle(self.name(graph.value))
+            for statement in _statements(members, self.minted):
+                self.write(bundle, statement)
+        return self.document
 
-    def bundle(self, bundle: pm.ProvBundle, quads: list[Quad]) -> None:
-        facts: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-        owner: dict[str, str] = {}  # qualified node → the node it qualifies
-        for quad in quads:
-            subject, predicate = _iri(quad.subject), quad.predicate.value
-            facts[subject].append((predicate, quad.object))
-            if predicate in _QUALIFIERS:
-                owner[_iri(quad.object)] = subject
-        covered: set[tuple[str, str, str]] = set()
-        for node, node_facts in sorted(facts.items()):
-            kind = next((_RELATIONS[o.value] for p, o in node_facts
-                         if p == _TYPE and o.value in _RELATIONS), None)
-            if kind and node in owner:
-                covered.add(self.relation(bundle, node, owner[node], kind, node_facts))
-            elif kind is None:
-                self.element(bundle, node, node_facts)
-        for node, node_facts in sorted(facts.items()):
-            for predicate, obj in node_facts:
-                if predicate in _SHORTCUTS and (node, predicate, _iri(obj)) not in covered:
-                    getattr(bundle, _SHORTCUTS[predicate])(self.qname(node), self.qname(_iri(obj)))
+    def write(self, bundle: pm.ProvBundle, statement: _Statement) -> None:
+        formal = [(pm.PROV[name], value if isinstance(value, datetime) else self.name(value))
+                  for name, value in statement.formal.items()]  # fmt: skip
+        attributes = [(self.name(name), self.value(term)) for name, term in statement.attributes]
+        identifier = self.name(statement.id) if statement.id else None
+        bundle.new_record(pm.PROV[statement.record], identifier, formal, attributes)
 
-    def element(self, bundle: pm.ProvBundle, node: str, facts: list[tuple[str, Any]]) -> None:
-        types = {obj.value for predicate, obj in facts if predicate == _TYPE}
-        if types == {PROV + "Bundle"}:
-            return
-        kind = next((_ELEMENTS[t] for t in _ELEMENTS if t in types), "entity")
-        attributes = [("prov:type", self.qname(t)) for t in sorted(types - _HIDDEN_TYPES)]
-        times: dict[str, Any] = {}
-        for predicate, obj in facts:
-            if kind == "activity" and predicate in _ACTIVITY_TIMES:
-                times[predicate] = self.value(obj)
-            elif predicate != _TYPE and predicate not in _SHORTCUTS and predicate not in _QUALIFIERS:
-                attributes.append(self.attribute(predicate, obj))
-        if kind == "activity":
-            bundle.activity(self.qname(node), times.get(_ACTIVITY_TIMES[0]), times.get(_ACTIVITY_TIMES[1]),
-                            attributes)
-        else:
-            getattr(bundle, kind)(self.qname(node), attributes)
+    def value(self, term: Any) -> Any:
+        """An RDF term as the ``prov`` package holds the value; literals as it reads them back."""
+        if isinstance(term, str):
+            return self.name(term)
+        if not isinstance(term, Literal):
+            return self.name(_iri(term))
+        if term.language:
+            return pm.Literal(term.value, langtag=term.language)
+        datatype, text = term.datatype.value, term.value
+        try:
+            return _python(datatype, text)
+        except (KeyError, ValueError):
+            return pm.Literal(text, datatype=self.name(datatype))
 
-    def relation(self, bundle, node: str, subject: str, kind: _Kind, facts) -> tuple[str, str, str]:
-        """Write one qualified relation; return the shortcut triple it stands for."""
-        target, time, attributes = None, None, []
-        for predicate, obj in facts:
-            if predicate == kind.target:
-                target = _iri(obj)
-            elif predicate == PROV + "atTime":
-                time = self.value(obj)
-            elif predicate == _TYPE:
-                if not obj.value.startswith(PROV):  # the PROV class is the relation itself
-                    attributes.append(("prov:type", self.qname(obj.value)))
-            else:
-                attributes.append(self.attribute(predicate, obj))
-        args: list[Any] = [self.qname(subject), self.qname(target) if target else None]
-        if kind.timed:
-            args.append(time)
-        getattr(bundle, kind.writer)(*args, identifier=self.qname(node), other_attributes=attributes)
-        return (subject, kind.shortcut, target or "")
+
+def _python(datatype: str, text: str) -> Any:
+    """The Python value ``prov`` reads a literal of ``datatype`` as; KeyError when it keeps a Literal."""
+    if datatype == XSD + "string":
+        return text
+    if datatype == XSD + "dateTime":
+        return parse_time(text)
+    if datatype == XSD + "double":
+        return float(text)
+    if datatype == XSD + "boolean" and text in ("true", "false", "1", "0"):
+        return text in ("true", "1")
+    if datatype == XSD + "anyURI":
+        return pm.Identifier(text)
+    if datatype == XSD + "int":  # what prov reads a PROV-JSON number as; the store keeps xsd:integer
+        return int(text)
+    raise KeyError(datatype)
+
+
+def _moment(term: Any) -> datetime | None:
+    """The time a literal gives, or None for anything else (a time the store kept unparsed)."""
+    if not isinstance(term, Literal) or term.datatype.value != XSD + "dateTime":
+        return None
+    try:
+        return parse_time(term.value)
+    except ValueError:
+        return None
 
 
 def _iri(term: Any) -> str:
-    return f"_:{term.value}" if isinstance(term, BlankNode) else term.value
+    return f"urn:provrdf:blank:{term.value}" if isinstance(term, BlankNode) else term.value
+
+
+# -- one graph --------------------------------------------------------------------------------------
+
+
+def _statements(quads: list[Quad], minted: re.Pattern) -> list[_Statement]:
+    """The PROV records of one graph: its nodes, its qualified relations, its uncovered shortcuts.
+
+    A qualified node named by ``minted`` (an IRI provrdf made from what the
+    relation says, for want of an id) is written without identifier, unless
+    a derivation names it as its generation or usage.
+    """
+    facts: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for quad in quads:
+        facts[_iri(quad.subject)].append((quad.predicate.value, quad.object))
+    for node_facts in facts.values():
+        node_facts.sort(key=lambda fact: (fact[0], str(fact[1])))
+    owners = {_iri(obj): (node, _QUALIFIERS[p]) for node, node_facts in facts.items()
+              for p, obj in node_facts if p in _QUALIFIERS}  # fmt: skip
+    named = {_iri(o) for node_facts in facts.values() for p, o in node_facts if p in _DERIVATION_LINKS}
+    relations, covered = [], set()
+    for node, (owner, form) in sorted(owners.items()):
+        statement = _qualified(node, owner, form, facts.get(node, []))
+        if node not in named and minted.match(node):
+            statement.id = None
+        relations.append(statement)
+        covered |= _says(statement, form)
+    nodes = sorted(n for n, f in facts.items() if n not in owners and not _is_relation_node(f))
+    elements = [statement for node in nodes for statement in _element(node, facts[node])]
+    relations += _shortcuts(facts, covered)
+    for entity in sorted({s.id for s in elements if s.record == "Entity"}):
+        _entity_times(entity, facts[entity], relations)
+    return elements + relations
+
+
+def _is_relation_node(facts: list[tuple[str, Any]]) -> bool:
+    """A qualified node whose qualifier is not in the graph (e.g. cut off by a lineage): left out."""
+    return any(p == _TYPE and o.value in _NODE_CLASSES for p, o in facts)
+
+
+def _element(node: str, facts: list[tuple[str, Any]]) -> list[_Statement]:
+    classes = {o.value for p, o in facts if p == _TYPE and not isinstance(o, Literal)}
+    kinds = sorted({_ELEMENTS[c] for c in classes if c in _ELEMENTS})
+    if not kinds:
+        kinds = [next((_SUBJECT_KINDS[p] for p, _ in facts if p in _SUBJECT_KINDS), "Entity")]
+    times: dict[str, Any] = {}
+    attributes = []
+    for predicate, obj in facts:
+        if predicate in _SKIPPED or (predicate in _ENTITY_TIMES and "Entity" in kinds and _moment(obj)):
+            continue  # relations, and entity times written as the time of a relation (_entity_times)
+        if predicate in _ACTIVITY_TIMES and "Activity" in kinds and _moment(obj):
+            times.setdefault(_ACTIVITY_TIMES[predicate], _moment(obj))
+        elif not (predicate == _TYPE and obj.value in _HIDDEN):
+            attributes.append((_ATTRIBUTES.get(predicate, predicate), obj))
+    return [_Statement(kind, node, times if kind == "Activity" else {}, attributes) for kind in kinds]
+
+
+def _qualified(node: str, owner: str, form: _Form, facts: list[tuple[str, Any]]) -> _Statement:
+    statement = _Statement(form.record, node, {form.subject: owner})
+    for predicate, obj in facts:
+        name = form.node.get(predicate)
+        if name == "time" and _moment(obj):
+            statement.formal.setdefault(name, _moment(obj))
+        elif name and name != "time" and not isinstance(obj, Literal):
+            statement.formal.setdefault(name, _iri(obj))  # a second value cannot be a formal attribute
+        elif not (predicate == _TYPE and obj.value in _RELATION_CLASSES):
+            statement.attributes.append((_ATTRIBUTES.get(predicate, predicate), obj))
+    if form.type and (PROV + "type", NamedNode(form.type)) not in statement.attributes:
+        statement.attributes.append((PROV + "type", NamedNode(form.type)))
+    return statement
+
+
+def _says(statement: _Statement, form: _Form) -> set[tuple]:
+    """The shortcuts that ``statement`` stands for: one per ``prov:type`` it has, and the plain one."""
+    subject, target = statement.formal.get(form.subject), statement.formal.get(form.target)
+    types = {obj.value for name, obj in statement.attributes if name == PROV + "type" and isinstance(obj, NamedNode)}
+    return {(subject, form.record, target, kind) for kind in (None, *types)}
+
+
+def _shortcuts(facts: dict[str, list[tuple[str, Any]]], covered: set[tuple]) -> list[_Statement]:
+    found = []
+    for node, node_facts in sorted(facts.items()):
+        for predicate, obj in node_facts:
+            if predicate not in _SHORTCUTS or isinstance(obj, Literal):
+                continue
+            form, inverse = _SHORTCUTS[predicate]
+            subject, target = (_iri(obj), node) if inverse else (node, _iri(obj))
+            key = (subject, form.record, target, form.type)
+            if key in covered:
+                continue
+            covered.add(key)
+            statement = _Statement(form.record, None, {form.subject: subject, form.target: target})
+            if form.type:
+                statement.attributes.append((PROV + "type", NamedNode(form.type)))
+            if form.record == "Mention":
+                statement.formal.update((("bundle", _iri(o)) for p, o in node_facts if p == _AS_IN_BUNDLE))
+            found.append(statement)
+    return found
+
+
+def _entity_times(node: str, facts: list[tuple[str, Any]], relations: list[_Statement]) -> None:
+    """Put an entity's generation (invalidation) time on its one untimed generation, or on one of its own."""
+    for predicate, obj in facts:
+        form, time = _ENTITY_TIMES.get(predicate), _moment(obj)
+        if form is None or time is None:
+            continue
+        own = [s for s in relations if s.record == form.record and s.formal.get(form.subject) == node]
+        if any(s.formal.get("time") == time for s in own):
+            continue
+        untimed = [s for s in own if "time" not in s.formal]
+        if len(untimed) == 1:
+            untimed[0].formal["time"] = time
+        else:
+            relations.append(_Statement(form.record, None, {form.subject: node, "time": time}))
 
 
 def to_prov_document(quads: Iterable[Quad], base: str) -> pm.ProvDocument:
     """A PROV document holding the same provenance as ``quads``.
 
-    ``base`` becomes the document's default namespace, so minted IRIs read
-    as short local names.
+    ``base`` is the store's base IRI; namespaces under it get the prefix of
+    their kind (``activity``, ``activity-5``, ``entity-dl1`` …).
     """
     return _Converter(base).convert(quads)
 

@@ -1,0 +1,360 @@
+"""W3C PROV conformance of the PROV-N, PROV-JSON, PROV-XML and PROV-JSONLD that provrdf writes.
+
+Two stores are exported:
+
+* ``fixtures`` — every file of ``tests/data/{ctapipe,gammapy,w3c,cross}``
+  ingested (the broken ones are rejected record by record): ctapipe and
+  gammapy chains with ProvDM parameters and descriptions, an OPUS job with
+  bundles, and the ``plain.*`` W3C documents that use every PROV relation;
+* ``every_relation`` — ``tests/data/roundtrip/every_relation.provn``, one
+  small W3C document with every PROV relation (ids, times, roles, plans,
+  starters and enders, derivation subtypes, a bundle), written so that each
+  of its names and values has a PROV-XML form.
+
+For each store and format:
+
+* **read back equal** — ``prov.read()`` of the output holds, bundle for
+  bundle, the same records (compared as multisets of type, identifier and
+  attributes) as the document provrdf meant to write,
+  :func:`~provrdf.export.provdoc.to_prov_document`; a failure lists the
+  records and attributes that differ;
+* **PROV-XML validates** against the W3C schema ``prov.xsd`` that the
+  ``prov`` package ships. ``every_relation`` validates without error. The
+  fixtures hold three kinds of content that PROV-XML cannot say at all, and
+  only those errors may remain (:func:`unsayable_in_xml` checks each one):
+  an IRI with no NCName suffix (``…/agent/software/ctapipe/0.24.0``:
+  ``prov:id`` is an ``xsd:QName``), a literal whose datatype is not an XML
+  Schema type (``rdf:JSON``: ``xsi:type`` must name a type the schema
+  knows), and a ``prov:role`` on an attribution or delegation (ProvDM and
+  PROV-JSON have it, the PROV-XML schema does not);
+* **PROV-JSON validates** against the PROV-JSON schema; the one error it
+  may report is the schema's own: it requires ``prov:entity`` in ``used``,
+  which PROV-DM makes optional (``used(a, -, t)``).
+
+The comparison helpers here (:func:`records`, :func:`difference`) are also
+those of the round trip (``test_roundtrip.py``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections import Counter
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import prov
+import prov.model as pm
+import pytest
+from conftest import DATA
+from lxml import etree
+from pyoxigraph import Literal, NamedNode, Quad
+
+from provrdf.api import ingest
+from provrdf.export import serialize, store_quads
+from provrdf.export.provdoc import ncname_split, to_prov_document
+from provrdf.formats import get_format
+from provrdf.ingest import ingest_log_graph
+from provrdf.rdf.namespaces import PROV, RDF, XSD
+from provrdf.store import open_store
+
+SCHEMAS = Path(prov.__file__).parent / "tests" / "schemas"
+ROUNDTRIP = DATA / "roundtrip"
+CASES = {
+    "fixtures": [p for folder in ("ctapipe", "gammapy", "w3c", "cross") for p in sorted((DATA / folder).iterdir())],
+    "every_relation": [ROUNDTRIP / "every_relation.provn"],
+}
+#: provrdf format name → the ``prov`` package's
+PROV_FORMATS = {"provjson": "json", "provxml": "xml", "provjsonld": "jsonld", "provn": "provn"}
+#: Every PROV relation, by the local name of its record type.
+RELATIONS = ("Usage", "Generation", "Invalidation", "Start", "End", "Association", "Attribution", "Delegation",
+             "Derivation", "Communication", "Influence", "Membership", "Specialization", "Alternate")  # fmt: skip
+_NCNAME_TAIL = re.compile(r"[A-Za-z_\u00c0-\ufffd][\w.\-\u00b7\u00c0-\ufffd]*\Z")
+
+# -- documents as comparable records ---------------------------------------------------------
+
+#: A document as comparable data: bundle IRI (None: the top level) → its records, each
+#: ``(type IRI, identifier IRI or None, frozenset of (attribute IRI, value))``.
+Records = dict[Any, Counter]
+
+
+def value_key(value: Any) -> tuple:
+    """An attribute value as comparable data: its kind, and what ``prov`` compares of it."""
+    if isinstance(value, pm.QualifiedName):
+        return ("qname", value.uri)
+    if isinstance(value, pm.Identifier):
+        return ("uri", value.uri)
+    if isinstance(value, pm.Literal):
+        return ("literal", value.value, value.datatype.uri if value.datatype else None, value.langtag)
+    if isinstance(value, float):
+        return ("float", repr(value))
+    return (type(value).__name__, value)
+
+
+def record_key(record: pm.ProvRecord) -> tuple:
+    """A record as comparable data."""
+    identifier = record.identifier.uri if record.identifier is not None else None
+    attributes = frozenset((name.uri, value_key(value)) for name, value in record.attributes)
+    return (record.get_type().uri, identifier, attributes)
+
+
+def records(document: pm.ProvDocument) -> Records:
+    """The records of ``document`` and of each of its bundles."""
+    found: Records = {None: Counter(map(record_key, document.get_records()))}
+    for bundle in document.bundles:
+        found[bundle.identifier.uri] = Counter(map(record_key, bundle.get_records()))
+    return {name: counted for name, counted in found.items() if counted}
+
+
+def _show_value(value: tuple) -> str:
+    kind, *rest = value
+    if kind == "qname":
+        return f"<{rest[0]}>"
+    if kind == "uri":
+        return f'"{rest[0]}"^^xsd:anyURI'
+    if kind == "literal":
+        text, datatype, language = rest
+        return f'"{text}"@{language}' if language else f'"{text}"^^{_short(datatype)}'
+    if kind == "datetime":
+        return rest[0].isoformat()
+    return repr(rest[0])
+
+
+def _short(iri: str | None) -> str:
+    return str(iri).replace(PROV, "prov:").replace(XSD, "xsd:")
+
+
+def _show_attributes(attributes: frozenset) -> str:
+    return ", ".join(f"{_short(name)}={_show_value(value)}" for name, value in sorted(attributes, key=repr))
+
+
+def difference(expected: Records, actual: Records) -> str:
+    """What ``actual`` lacks (``-``) and has more (``+``) than ``expected``, bundle by bundle; "" if equal."""
+    lines = []
+    for bundle in sorted(set(expected) | set(actual), key=str):
+        lacking = expected.get(bundle, Counter()) - actual.get(bundle, Counter())
+        more = actual.get(bundle, Counter()) - expected.get(bundle, Counter())
+        if lacking or more:
+            lines.append(f"in {'the top level' if bundle is None else 'bundle <' + str(bundle) + '>'}:")
+            lines += _record_lines(lacking, more)
+    return "\n".join(lines)
+
+
+def _record_lines(lacking: Counter, more: Counter) -> list[str]:
+    """Records of the same type and identifier on both sides are shown by the attributes that differ."""
+    lines = []
+    more_left = list(more.elements())
+    for kind, ident, attributes in sorted(lacking.elements(), key=repr):
+        twins = [r for r in more_left if r[:2] == (kind, ident)]
+        title = f"{_short(kind)} {ident or '(no id)'}"
+        if len(twins) == 1 and (ident is not None or len(attributes & twins[0][2]) > 0):
+            more_left.remove(twins[0])
+            lines.append(f"  {title}: - {_show_attributes(attributes - twins[0][2])}")
+            lines.append(f"  {' ' * len(title)}  + {_show_attributes(twins[0][2] - attributes)}")
+        else:
+            lines.append(f"  - {title} [{_show_attributes(attributes)}]")
+    lines += [f"  + {_short(k)} {i or '(no id)'} [{_show_attributes(a)}]" for k, i, a in sorted(more_left, key=repr)]
+    return lines
+
+
+def read(data: bytes, fmt: str) -> pm.ProvDocument:
+    """``data`` in provrdf's format ``fmt`` read by the ``prov`` package."""
+    return prov.read(io.BytesIO(data), format=PROV_FORMATS[fmt])
+
+
+# -- the exported stores -------------------------------------------------------------------------
+
+
+class Exported:
+    """One store's quads, the document meant for them, and its export in each W3C format.
+
+    ``every_relation`` is exported without the ingest log: the log names
+    provrdf's own agent ``…/agent/software/provrdf/<version>``, an IRI that
+    no ``xsd:QName`` can name.
+    """
+
+    def __init__(self, name: str, paths: list[Path]) -> None:
+        with open_store(":memory:") as store:
+            report = ingest(store, [p for p in paths if p.is_file()])
+            assert report.stored, report.rejected
+            self.name, self.base = name, store.base
+            self.quads = store_quads(store)
+            if name == "every_relation":
+                self.quads = [q for q in self.quads if q.graph_name != ingest_log_graph(store)]
+        self.output = {fmt: serialize(self.quads, fmt, base=self.base) for fmt in PROV_FORMATS}
+        self.meant = to_prov_document(self.quads, self.base)
+
+
+@cache
+def exported_case(name: str) -> Exported:
+    """The export of one of :data:`CASES`, made once per test run."""
+    return Exported(name, CASES[name])
+
+
+@pytest.fixture(params=sorted(CASES))
+def exported(request) -> Exported:
+    """Each of :data:`CASES`, exported."""
+    return exported_case(request.param)
+
+
+@pytest.mark.parametrize("fmt", sorted(PROV_FORMATS))
+def test_output_reads_back_as_the_document_meant(exported, fmt):
+    found = difference(records(exported.meant), records(read(exported.output[fmt], fmt)))
+    assert not found, f"{exported.name} in {fmt}, read back, differs from the document meant:\n{found}"
+
+
+def test_every_relation_kind_is_exported():
+    kinds = set()
+    for name in CASES:
+        for bundle in records(read(exported_case(name).output["provjson"], "provjson")).values():
+            kinds |= {kind[len(PROV):] for kind, _, _ in bundle}
+    assert set(RELATIONS) <= kinds
+    assert {"Entity", "Activity", "Agent"} <= kinds
+
+
+# -- PROV-XML and PROV-JSON schemas ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def xml_schema() -> etree.XMLSchema:
+    """The PROV-XML schema, with the schemas it includes."""
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / "prov.xsd")))
+
+
+def unsayable_in_xml(error: Any) -> str | None:
+    """Which content PROV-XML cannot say the schema error ``error`` is about, or None."""
+    message = error.message
+    quoted = re.findall(r"'([^']*)'", message)
+    if "xs:QName" in message and "is not a valid value" in message:
+        local = quoted[-2].partition(":")[2]
+        return "IRI without NCName suffix" if not _NCNAME_TAIL.search(local) else None
+    if "xsi:type" in message and "does not resolve to a type definition" in message:
+        datatype = re.search(r"\{([^}]*)\}", quoted[-1])
+        return "datatype outside XML Schema" if datatype and datatype.group(1) != XSD.rstrip("#") else None
+    if message.endswith("The type definition is absent."):
+        return "datatype outside XML Schema"
+    in_attribution = re.search(r"(wasAttributedTo|actedOnBehalfOf)(\[\d+\])?/prov:role$", error.path)
+    if "}role': This element is not expected" in message and in_attribution:
+        return "role of an attribution or delegation"
+    return None
+
+
+def test_provxml_validates_against_the_prov_xml_schema(exported, xml_schema):
+    xml_schema.validate(etree.fromstring(exported.output["provxml"]))
+    errors = list(xml_schema.error_log)
+    kinds = Counter(unsayable_in_xml(error) for error in errors)
+    others = [f"line {e.line}: {e.message}" for e in errors if unsayable_in_xml(e) is None]
+    assert not others, "\n".join(others[:20])
+    assert not errors or exported.name != "every_relation", f"{len(errors)} errors, {dict(kinds)}"
+
+
+def test_provjson_validates_against_the_prov_json_schema(exported):
+    schema = json.loads((SCHEMAS / "prov-json.schema.json").read_text())
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    errors = list(validator.iter_errors(json.loads(exported.output["provjson"])))
+    others = [f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors
+              if not (e.message == "'prov:entity' is a required property" and list(e.path)[-2] == "used")]  # fmt: skip
+    assert not others, "\n".join(others[:20])
+    assert not errors or exported.name != "every_relation", errors[0].message
+
+
+def _qualified_names(document: pm.ProvDocument) -> set[pm.QualifiedName]:
+    names = {bundle.identifier for bundle in document.bundles}
+    for bundle in [document, *document.bundles]:
+        for record in bundle.get_records():
+            names.add(record.identifier)
+            for name, value in record.attributes:
+                names |= {name, value} if isinstance(value, pm.QualifiedName) else {name}
+    return names - {None}
+
+
+def test_a_local_part_is_an_ncname_whenever_the_iri_allows_one(exported):
+    """PROV-XML names with ``xsd:QName``: only an IRI without NCName suffix may have another local part."""
+    names = _qualified_names(exported.meant)
+    assert len(names) > 50
+    for name in names:
+        assert name.namespace.uri + name.localpart == name.uri
+        assert bool(_NCNAME_TAIL.fullmatch(name.localpart)) == bool(_NCNAME_TAIL.search(name.uri)), name.uri
+        if name.uri.startswith(exported.base):
+            assert (name.namespace.uri, name.localpart) == ncname_split(name.uri)
+
+
+# -- what each PROV-O pattern becomes -------------------------------------------------------------------
+
+BASE = "https://example.org/id/"
+EX = "https://example.org/ns#"
+
+
+def _quads(*triples: tuple[str, str, Any]) -> list[Quad]:
+    graph = NamedNode(BASE + "bundle/r1")
+    return [Quad(NamedNode(s), NamedNode(p), o if isinstance(o, Literal) else NamedNode(o), graph)
+            for s, p, o in triples]  # fmt: skip
+
+
+def _only_bundle(quads: list[Quad]) -> set[tuple]:
+    return set(records(to_prov_document(quads, BASE))[BASE + "bundle/r1"])
+
+
+def _time(text: str) -> Literal:
+    return Literal(text, datatype=NamedNode(XSD + "dateTime"))
+
+
+def test_an_entity_generation_time_is_the_time_of_its_generation():
+    e, a, g = EX + "e", EX + "a", EX + "gen"
+    quads = _quads((e, RDF + "type", PROV + "Entity"), (e, PROV + "generatedAtTime", _time("2025-01-01T00:00:00Z")),
+                   (e, PROV + "qualifiedGeneration", g), (g, RDF + "type", PROV + "Generation"),
+                   (g, PROV + "activity", a), (e, PROV + "invalidatedAtTime", _time("2025-02-01T00:00:00Z")))
+    found = _only_bundle(quads)
+    time = ("datetime", datetime(2025, 1, 1, tzinfo=timezone.utc))
+    assert (PROV + "Generation", g, frozenset({(PROV + "entity", ("qname", e)), (PROV + "activity", ("qname", a)),
+                                               (PROV + "time", time)})) in found  # fmt: skip
+    invalidated = ("datetime", datetime(2025, 2, 1, tzinfo=timezone.utc))
+    assert (PROV + "Invalidation", None, frozenset({(PROV + "entity", ("qname", e)),
+                                                    (PROV + "time", invalidated)})) in found  # fmt: skip
+    assert (PROV + "Entity", e, frozenset()) in found
+
+
+def test_shortcuts_and_qualified_nodes_make_one_relation_each():
+    a, e, u, c = EX + "a", EX + "e", EX + "u", EX + "c"
+    quads = _quads((a, RDF + "type", PROV + "Activity"), (a, PROV + "used", e), (a, PROV + "qualifiedUsage", u),
+                   (u, RDF + "type", PROV + "Usage"), (u, PROV + "entity", e), (u, PROV + "hadRole", Literal("in")),
+                   (e, PROV + "wasRevisionOf", c), (c, PROV + "generated", e), (a, PROV + "wasInformedBy", a))
+    relations = {r for r in _only_bundle(quads) if r[0] not in (PROV + "Activity", PROV + "Entity")}
+    assert relations == {
+        (PROV + "Usage", u, frozenset({(PROV + "activity", ("qname", a)), (PROV + "entity", ("qname", e)),
+                                       (PROV + "role", ("str", "in"))})),
+        (PROV + "Derivation", None, frozenset({(PROV + "generatedEntity", ("qname", e)),
+                                               (PROV + "usedEntity", ("qname", c)),
+                                               (PROV + "type", ("qname", PROV + "Revision"))})),
+        (PROV + "Generation", None, frozenset({(PROV + "entity", ("qname", e)), (PROV + "activity", ("qname", c))})),
+        (PROV + "Communication", None, frozenset({(PROV + "informed", ("qname", a)),
+                                                  (PROV + "informant", ("qname", a))})),
+    }  # fmt: skip
+
+
+def test_a_stored_mention_is_exported_with_its_bundle():
+    s, g, b = EX + "s", EX + "g", BASE + "bundle/r0"
+    quads = _quads((s, RDF + "type", PROV + "Entity"), (s, PROV + "mentionOf", g), (s, PROV + "asInBundle", b))
+    assert (PROV + "Mention", None, frozenset({(PROV + "specificEntity", ("qname", s)),
+                                               (PROV + "generalEntity", ("qname", g)),
+                                               (PROV + "bundle", ("qname", b))})) in _only_bundle(quads)  # fmt: skip
+
+
+def test_minted_names_get_the_prefix_of_their_kind():
+    document = to_prov_document(_quads((BASE + "activity/5f0b7c1e", RDF + "type", PROV + "Activity"),
+                                       (BASE + "entity/path:/data/dl1/run.h5", RDF + "type", PROV + "Entity")), BASE)
+    names = {str(r.identifier) for bundle in document.bundles for r in bundle.get_records()}
+    assert names == {"activity-5:f0b7c1e", "entity-dl1:run.h5"}
+    assert str(next(iter(document.bundles)).identifier) == "bundle:r1"
+
+
+def test_the_writer_takes_no_options():
+    from provrdf.errors import FormatError
+    from provrdf.export import serialize
+
+    with pytest.raises(FormatError, match="takes no option"):
+        serialize([], get_format("provjson"), base=BASE, rankdir="LR")
