@@ -1,7 +1,17 @@
 """Deterministic IRIs: ``{base}{kind}/{local id}``, the local id percent-encoded.
 
+Every minted IRI ends in an XML name (an NCName: a letter or ``_``, then
+letters, digits, ``.``, ``-``, ``_``), because PROV-XML names each node by a
+QName whose local part must be one. A local id that would end in digits
+alone (a version, a process id) gets a ``_`` before them; a ``_`` already
+there is written ``%5F``, so the encoding stays one-to-one.
+
 >>> mint("https://example.org/prov/", "entity", "/data/dl1 run.h5")
 'https://example.org/prov/entity//data/dl1%20run.h5'
+>>> mint("https://example.org/prov/", "agent", "software/ctapipe/0.24.0")
+'https://example.org/prov/agent/software/ctapipe/_0.24.0'
+>>> mint("https://example.org/prov/", "agent", "software/ctapipe/_0.24.0")
+'https://example.org/prov/agent/software/ctapipe/%5F_0.24.0'
 >>> mint("https://example.org/prov/", "entity", external("urn:uuid:1234"))
 'urn:uuid:1234'
 >>> digest("a", "b") == digest("a", "b") != digest("ab")
@@ -11,9 +21,10 @@ True
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import quote
 
-__all__ = ["DEFAULT_BASE", "mint", "digest", "external", "is_external"]
+__all__ = ["DEFAULT_BASE", "NAME_TAIL", "digest", "external", "is_external", "mint"]
 
 #: Base IRI of a store unless configured otherwise.
 DEFAULT_BASE = "https://w3id.org/provrdf/id/"
@@ -21,6 +32,16 @@ DEFAULT_BASE = "https://w3id.org/provrdf/id/"
 # Characters kept as they are: IRI-safe and common in paths, uuids and LFNs.
 # '%' is not among them, so the encoding stays one-to-one.
 _SAFE = "/:@-._~!$&'()*+,;="
+# XML 1.0 name characters: those that may start a name, and those that may only follow.
+_NAME_START = (
+    "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_NAME_ONLY_AFTER = "\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"
+#: The longest suffix of an IRI that is an NCName (``search`` finds it, or nothing).
+NAME_TAIL = re.compile(f"[{_NAME_START}][{_NAME_START}{_NAME_ONLY_AFTER}]*\\Z")
+# An end made only of characters that cannot start a name, after one that is no name character.
+_NAMELESS_END = re.compile(f"(?<![{_NAME_START}{_NAME_ONLY_AFTER}])(_?)([{_NAME_ONLY_AFTER}]+)\\Z")
 
 
 def mint(base: str, kind: str, local: str) -> str:
@@ -30,7 +51,8 @@ def mint(base: str, kind: str, local: str) -> str:
     """
     if is_external(local):
         return local[1:-1]
-    return f"{base}{kind}/{quote(local, safe=_SAFE)}"
+    iri = f"{base}{kind}/{quote(local, safe=_SAFE)}"
+    return _NAMELESS_END.sub(lambda m: ("%5F" if m[1] else "") + "_" + m[2], iri)
 
 
 def external(iri: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from conftest import CHAIN, chain_record
 
 from provrdf import model as m
-from provrdf.identifiers import external
+from provrdf.identifiers import external, mint
 from provrdf.rdf.encode import Encoder
 from provrdf.rdf.namespaces import PROV, VOPROV
 
@@ -57,7 +57,7 @@ def test_times_are_utc_with_z():
 def test_descriptions_go_to_their_own_graph():
     encoded = Encoder(BASE).encode(chain_record(2))
     names = {g.value for g in encoded.graphs}
-    assert names == {f"{BASE}bundle/{CHAIN[2][0]}", f"{BASE}description/activity/ctapipe-apply-models/0.24.0"}
+    assert names == {f"{BASE}bundle/{CHAIN[2][0]}", mint(BASE, "description/activity", "ctapipe-apply-models/0.24.0")}
 
 
 def test_unknown_agent_type_is_an_error():

@@ -51,6 +51,7 @@ import prov.model as pm
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
 from provrdf.formats import Format
+from provrdf.identifiers import NAME_TAIL
 from provrdf.rdf.namespaces import PREFIXES, PROV, RDF, RDFS, VOPROV, XSD
 from provrdf.timeutil import parse_time
 
@@ -62,11 +63,6 @@ _PROV_FORMATS = {"provn": "provn", "provjson": "json", "provxml": "xml", "provjs
 
 # -- qualified names ------------------------------------------------------------------------
 
-_START = (
-    "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
-)
-_NCNAME_TAIL = re.compile(f"[{_START}][{_START}\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]*\\Z")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 #: Prefixes that mean something already: prov's own, and XML's reserved ``xml…``.
 _TAKEN = re.compile(r"(prov|xsd|xsi|xml.*|default)\Z", re.IGNORECASE)
@@ -81,10 +77,10 @@ def ncname_split(iri: str) -> tuple[str, str]:
 
     >>> ncname_split("https://w3id.org/provrdf/id/activity/5f0b7c1e-0c1f")
     ('https://w3id.org/provrdf/id/activity/5', 'f0b7c1e-0c1f')
-    >>> ncname_split("https://w3id.org/provrdf/id/agent/software/ctapipe/0.24.0")
-    ('https://w3id.org/provrdf/id/agent/software/ctapipe/', '0.24.0')
+    >>> ncname_split("https://archive.example.org/prov/night/2024-05-14")
+    ('https://archive.example.org/prov/night/', '2024-05-14')
     """
-    match = _NCNAME_TAIL.search(iri)
+    match = NAME_TAIL.search(iri)
     cut = match.start() if match and match.start() > 0 else max(map(iri.rfind, "/#:")) + 1
     return iri[:cut], iri[cut:]
 
@@ -290,7 +286,7 @@ class _Converter:
 
 def _python(datatype: str, text: str) -> Any:
     """The Python value ``prov`` reads a literal of ``datatype`` as; KeyError when it keeps a Literal."""
-    if datatype == XSD + "string":
+    if datatype in (XSD + "string", RDF + "JSON"):  # PROV-DM's values have XSD types: JSON is text there
         return text
     if datatype == XSD + "dateTime":
         return parse_time(text)
