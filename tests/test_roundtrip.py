@@ -42,11 +42,10 @@ regression and an unexpected fix both fail it. Those that differ only
 because the store writes literals in canonical form (:data:`CANONICAL`)
 must still be equal when literals are compared by XSD value.
 
-Exact round trips (of 398): PROV-JSON 226, PROV-XML 231, PROV-N 231. The
-PROV-JSON run ingests with SHACL validation, which is what rejects the 16
-documents marked :data:`SINGLE_NAME`; validation does not depend on the
-serialization (every format gives the same records) and costs ~20 ms a
-document, so the PROV-XML and PROV-N runs ingest without it.
+Exact round trips (of 398): 231 in each of PROV-JSON, PROV-XML and PROV-N.
+The PROV-JSON run ingests with SHACL validation; validation does not depend
+on the serialization (every format gives the same records) and costs ~20 ms
+a document, so the PROV-XML and PROV-N runs ingest without it.
 """
 
 from __future__ import annotations
@@ -79,9 +78,6 @@ MISSING = ("a relation lacks an argument PROV-DM makes mandatory (its subject, o
 MENTION = "mentionOf (PROV-Links) is not stored; the reader reports it"
 SHARED_ID = ("two relations share one identifier (PROV-CONSTRAINTS forbids it unless they unify): in PROV-O "
              "they are one node, whose arguments and times merge; the export keeps one of each")  # fmt: skip
-SINGLE_NAME = ("several prov:label values: PROV allows them, but provrdf's SHACL shape 'at most one name' "
-               "(shapes/prov.ttl) rejects the record, also for plain PROV")  # fmt: skip
-
 _DATATYPES = (3, 4, 5, 7, 11, 12, 13, 15, 16, 17, 18, 19, 32, 34)  # int, long, short, float, byte … duration
 _CANONICAL = [
     *(f"{stem}{n}.json" for stem in ("attr_entity_one_attr", "attr_entity_one_location_attr",
@@ -103,10 +99,6 @@ _MISSING = ["association2.json", "attribution1.json", "attribution2.json", "comm
 _SHARED_ID = [f"scruffy-{kind}{n}-{variant}.json" for kind, last in (("end", 4), ("start", 4), ("generation", 2),
                                                                      ("invalidation", 2), ("usage", 2))
               for n in range(1, last + 1) for variant in "MS"]  # fmt: skip
-_SINGLE_NAME = ["activity4.json", "activity7.json", "activity8.json", "activity9.json", "agent3.json", "agent4.json",
-                "agent5.json", "agent7.json", "attr_activity0.json", "attr_agent0.json", "attr_entity0.json",
-                "entity4.json", "entity7.json", "entity8.json", "entity9.json", "entity10.json"]  # fmt: skip
-
 #: Every document that does not round-trip exactly in a format, and why.
 NOT_EXACT: dict[str, dict[str, str]] = {
     fmt: {
@@ -114,7 +106,6 @@ NOT_EXACT: dict[str, dict[str, str]] = {
         **dict.fromkeys(_MISSING, MISSING),
         **dict.fromkeys(("mention1.json", "mention2.json"), MENTION),
         **dict.fromkeys(_SHARED_ID, SHARED_ID),
-        **(dict.fromkeys(_SINGLE_NAME, SINGLE_NAME) if fmt == "provjson" else {}),
     }
     for fmt in FORMATS
 }
