@@ -35,6 +35,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from provrdf.errors import Error, OptionError
 from provrdf.identifiers import mint
 from provrdf.rdf.namespaces import PROV, RDF, VOPROV
+from provrdf.rdf.relations import BY_NAME, QUALIFIERS, RELATIONS, TARGETS
 from provrdf.store.base import Store, sparql_prefixes
 
 __all__ = ["DIRECTIONS", "MODELS", "STEPS", "Lineage", "NotFound", "flatten_to_w3c", "lineage", "resolve"]
@@ -55,22 +56,15 @@ _DESCRIBED = (
     "|voprov:hasConfigFileDescription|voprov:entityDescription)*"
 )
 #: Properties linking two resources: kept only when both ends are in the answer.
-_LINKS = {PROV + name for name in (
-    "wasGeneratedBy", "used", "wasDerivedFrom", "wasRevisionOf", "wasQuotedFrom", "hadPrimarySource",
-    "wasInformedBy", "wasInvalidatedBy", "wasStartedBy", "wasEndedBy", "wasInfluencedBy", "wasAssociatedWith",
-    "wasAttributedTo", "actedOnBehalfOf", "hadMember", "alternateOf", "specializationOf", "generated",
-    "invalidated", "influenced",
-)} | {VOPROV + name for name in (
-    "wasConfiguredBy", "isDescribedBy", "hasUsageDescription", "hasGenerationDescription",
-    "hasParameterDescription", "hasConfigFileDescription", "entityDescription", "hadReference",
-)}
-#: The property of a qualified relation node that names what it points to.
-_TARGETS = {PROV + "entity", PROV + "activity", PROV + "agent", PROV + "influencer", VOPROV + "artefact"}
-#: The properties from a node to its qualified relation nodes.
-_QUALIFIERS = " ".join([f"prov:qualified{name}" for name in (
-    "Usage", "Generation", "Invalidation", "Start", "End", "Association", "Attribution", "Delegation",
-    "Derivation", "Revision", "Quotation", "PrimarySource", "Communication", "Influence",
-)] + ["voprov:qualifiedConfiguration"])
+_LINKS = {
+    *(r.shortcut for r in RELATIONS), *(r.inverse for r in RELATIONS if r.inverse),
+    *(PROV + name for name in ("hadMember", "alternateOf", "specializationOf")),
+    *(VOPROV + name for name in ("isDescribedBy", "hasUsageDescription", "hasGenerationDescription",
+                                 "hasParameterDescription", "hasConfigFileDescription", "entityDescription",
+                                 "hadReference")),
+}  # fmt: skip
+#: The properties from a node to its qualified relation nodes, as SPARQL values.
+_QUALIFIERS = " ".join(f"<{qualifier}>" for qualifier in QUALIFIERS)
 _TYPE = RDF + "type"
 
 
@@ -231,7 +225,7 @@ def _subgraph(store: Store, nodes: set[NamedNode]) -> list[Triple]:
 
 def _keep_closed(triples: list[Triple], nodes: set[str]) -> list[Triple]:
     """Drop relations that leave ``nodes``, and qualified relations whose target is outside."""
-    targets = {t.subject: t.object.value for t in triples if t.predicate.value in _TARGETS}
+    targets = {t.subject: t.object.value for t in triples if t.predicate.value in TARGETS}
     qualified = {q for q, target in targets.items() if target in nodes}
     return [t for t in triples
             if (t.subject in qualified if t.subject in targets
@@ -251,11 +245,9 @@ def _mentioned(store: Store, triples: list[Triple]) -> list[Triple]:
     return list(store.query(query))
 
 
-_FLAT = {
-    VOPROV + "wasConfiguredBy": PROV + "wasInfluencedBy",
-    VOPROV + "qualifiedConfiguration": PROV + "qualifiedInfluence",
-    VOPROV + "artefact": PROV + "influencer",
-}
+#: voprov's relations (its configuration) as the PROV relation they are a kind of.
+_FLAT = {getattr(r, term): getattr(BY_NAME[r.general], term) for r in RELATIONS if r.shortcut.startswith(VOPROV)
+         for term in ("shortcut", "qualifier", "target")}  # fmt: skip
 
 
 def flatten_to_w3c(triples: Iterable[Triple]) -> list[Triple]:

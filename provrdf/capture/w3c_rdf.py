@@ -40,60 +40,66 @@ from provrdf.capture.w3c_doc import (
 from provrdf.identifiers import digest
 from provrdf.model import IRI
 from provrdf.rdf.namespaces import PROV, RDF, RDFS, VOPROV
+from provrdf.rdf.relations import BY_SHORTCUT, RELATION_CLASSES, RELATIONS, Relation
 
 __all__ = ["from_rdf"]
 
 _TYPE = RDF + "type"
-#: qualifier → (statement kind, argument the subject fills, {property of the node: argument}, derivation type)
-_DERIVED = {"hadActivity": "activity", "hadGeneration": "generation", "hadUsage": "usage", "entity": "usedEntity"}
-_QUALIFIERS: dict[str, tuple[str, str, dict[str, str], str | None]] = {
-    "qualifiedUsage": ("used", "activity", {"entity": "entity"}, None),
-    "qualifiedGeneration": ("wasGeneratedBy", "entity", {"activity": "activity"}, None),
-    "qualifiedInvalidation": ("wasInvalidatedBy", "entity", {"activity": "activity"}, None),
-    "qualifiedStart": ("wasStartedBy", "activity", {"entity": "trigger", "hadActivity": "starter"}, None),
-    "qualifiedEnd": ("wasEndedBy", "activity", {"entity": "trigger", "hadActivity": "ender"}, None),
-    "qualifiedCommunication": ("wasInformedBy", "informed", {"activity": "informant"}, None),
-    "qualifiedAssociation": ("wasAssociatedWith", "activity", {"agent": "agent", "hadPlan": "plan"}, None),
-    "qualifiedAttribution": ("wasAttributedTo", "entity", {"agent": "agent"}, None),
-    "qualifiedDelegation": ("actedOnBehalfOf", "delegate", {"agent": "responsible", "hadActivity": "activity"}, None),
-    "qualifiedDerivation": ("wasDerivedFrom", "generatedEntity", _DERIVED, None),
-    "qualifiedRevision": ("wasDerivedFrom", "generatedEntity", _DERIVED, "Revision"),
-    "qualifiedQuotation": ("wasDerivedFrom", "generatedEntity", _DERIVED, "Quotation"),
-    "qualifiedPrimarySource": ("wasDerivedFrom", "generatedEntity", _DERIVED, "PrimarySource"),
-    "qualifiedInfluence": ("wasInfluencedBy", "influencee",
-                           {"influencer": "influencer", "entity": "influencer", "activity": "influencer",
-                            "agent": "influencer"}, None),
-}  # fmt: skip
-#: shortcut → (statement kind, argument of the subject, argument of the object, derivation type)
-_SHORTCUTS: dict[str, tuple[str, str, str, str | None]] = {
-    "wasRevisionOf": ("wasDerivedFrom", "generatedEntity", "usedEntity", "Revision"),
-    "wasQuotedFrom": ("wasDerivedFrom", "generatedEntity", "usedEntity", "Quotation"),
-    "hadPrimarySource": ("wasDerivedFrom", "generatedEntity", "usedEntity", "PrimarySource"),
-    "wasDerivedFrom": ("wasDerivedFrom", "generatedEntity", "usedEntity", None),
-    "used": ("used", "activity", "entity", None),
-    "wasGeneratedBy": ("wasGeneratedBy", "entity", "activity", None),
-    "generated": ("wasGeneratedBy", "activity", "entity", None),
-    "wasInvalidatedBy": ("wasInvalidatedBy", "entity", "activity", None),
-    "invalidated": ("wasInvalidatedBy", "activity", "entity", None),
-    "wasStartedBy": ("wasStartedBy", "activity", "trigger", None),
-    "wasEndedBy": ("wasEndedBy", "activity", "trigger", None),
-    "wasInformedBy": ("wasInformedBy", "informed", "informant", None),
-    "wasAssociatedWith": ("wasAssociatedWith", "activity", "agent", None),
-    "wasAttributedTo": ("wasAttributedTo", "entity", "agent", None),
-    "actedOnBehalfOf": ("actedOnBehalfOf", "delegate", "responsible", None),
-    "wasInfluencedBy": ("wasInfluencedBy", "influencee", "influencer", None),
-    "influenced": ("wasInfluencedBy", "influencer", "influencee", None),
-    "specializationOf": ("specializationOf", "specificEntity", "generalEntity", None),
-    "alternateOf": ("alternateOf", "alternate1", "alternate2", None),
-    "hadMember": ("hadMember", "collection", "entity", None),
+#: PROV-DM relation → the properties of its qualified node (local names), besides the one naming
+#: its object, and the arguments they fill.
+_DETAILS: dict[str, dict[str, str]] = {
+    "wasStartedBy": {"hadActivity": "starter"},
+    "wasEndedBy": {"hadActivity": "ender"},
+    "wasAssociatedWith": {"hadPlan": "plan"},
+    "actedOnBehalfOf": {"hadActivity": "activity"},
+    "wasDerivedFrom": {"hadActivity": "activity", "hadGeneration": "generation", "hadUsage": "usage"},
+    "wasInfluencedBy": dict.fromkeys(("entity", "activity", "agent"), "influencer"),
 }
+#: The shortcuts read, in reading order: a derivation's kinds before the plain derivation they also say.
+_SHORTCUT_ORDER = (
+    "wasRevisionOf", "wasQuotedFrom", "hadPrimarySource", "wasDerivedFrom", "used", "wasGeneratedBy", "generated",
+    "wasInvalidatedBy", "invalidated", "wasStartedBy", "wasEndedBy", "wasInformedBy", "wasAssociatedWith",
+    "wasAttributedTo", "actedOnBehalfOf", "wasInfluencedBy", "influenced", "specializationOf", "alternateOf",
+    "hadMember",
+)  # fmt: skip
+_INVERSES = {r.inverse: r for r in RELATIONS if r.inverse}
+
+
+def _prov_name(predicate: str) -> str | None:
+    return predicate[len(PROV):] if predicate.startswith(PROV) else None
+
+
+def _qualifier(relation: Relation) -> tuple[str, str, dict[str, str], str | None]:
+    """(statement kind, argument the subject fills, {property of the node: argument}, derivation type)."""
+    kind = relation.general or relation.name
+    subject, obj = ARGUMENTS[kind][:2]
+    subtype = _prov_name(relation.node_class) if relation.general else None
+    return kind, subject, {_prov_name(relation.target): obj, **_DETAILS.get(kind, {})}, subtype
+
+
+def _shortcut(local: str) -> tuple[str, str, str, str | None]:
+    """(statement kind, argument of the subject, argument of the object, derivation type)."""
+    relation = BY_SHORTCUT.get(PROV + local) or _INVERSES.get(PROV + local)
+    kind = (relation.general or relation.name) if relation else local
+    subject, obj = ARGUMENTS[kind][:2]
+    if PROV + local in _INVERSES:
+        subject, obj = obj, subject
+    subtype = _prov_name(relation.node_class) if relation and relation.general else None
+    return kind, subject, obj, subtype
+
+
+#: PROV-O qualifier (local name) → how its node is read, see :func:`_qualifier`.
+_QUALIFIERS = {_prov_name(r.qualifier): _qualifier(r) for r in RELATIONS if r.qualifier.startswith(PROV)}
+#: PROV-O shortcut (local name) → how it is read, see :func:`_shortcut`; in reading order.
+_SHORTCUTS = {local: _shortcut(local) for local in _SHORTCUT_ORDER}
+
+
 #: ProvDM links some writers put in RDF by name (provrdf among them), and the marker type they are read with.
 _VOPROV_LINKS = {
     **{link: link for link in ("wasConfiguredBy", "isDescribedBy", "hadReference", "isRelatedTo")},
     **dict.fromkeys(("hasUsageDescription", "hasGenerationDescription", "hasParameterDescription",
                      "hasConfigFileDescription", "entityDescription"), "isRelatedTo"),
 }
-_RELATION_CLASSES = {PROV + name for name in ["Usage", "Generation", "Invalidation", "Start", "End", "Communication", "Association", "Attribution", "Delegation", "Derivation", "Influence", "EntityInfluence", "ActivityInfluence", "AgentInfluence", "InstantaneousEvent"]}  # fmt: skip
 _NODE_CLASSES = {
     **dict.fromkeys((PROV + n for n in ("Entity", "Collection", "EmptyCollection", "Bundle", "Plan")), "entity"),
     **dict.fromkeys((PROV + n for n in ("Activity",)), "activity"),
@@ -184,7 +190,7 @@ class _Graph:
                 statement.args[properties[local]] = self.name(obj)
             elif local == "atTime" and "time" in ARGUMENTS[kind]:
                 statement.args["time"] = self.value(obj)
-            elif predicate == _TYPE and str(obj) in _RELATION_CLASSES:
+            elif predicate == _TYPE and str(obj) in RELATION_CLASSES:
                 continue
             else:
                 statement.attributes.append((_attribute(predicate), self.value(obj)))
@@ -228,7 +234,7 @@ class _Graph:
         facts = self.facts[subject]
         classes = [str(o) for p, o in facts if p == _TYPE and not isinstance(o, Literal)]
         kind = next((_NODE_CLASSES[c] for c in classes if c in _NODE_CLASSES), None)
-        if any(c in _RELATION_CLASSES for c in classes):
+        if any(c in RELATION_CLASSES for c in classes):
             return None  # a qualified node, read with its relation
         kind = kind or positions.get(self.name(subject))
         if kind is None:
@@ -242,10 +248,6 @@ class _Graph:
             else:
                 statement.attributes.append((_attribute(predicate), self.value(obj)))
         return statement
-
-
-def _prov_name(predicate: str) -> str | None:
-    return predicate[len(PROV):] if predicate.startswith(PROV) else None
 
 
 def _attribute(predicate: str) -> str:

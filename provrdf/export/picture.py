@@ -36,6 +36,7 @@ from pyoxigraph import BlankNode, NamedNode, Quad
 from provrdf.errors import Error, FormatError
 from provrdf.formats import Format
 from provrdf.rdf.namespaces import CTAO, PROV, RDF, RDFS, VOPROV
+from provrdf.rdf.relations import BY_NAME, BY_QUALIFIER, RELATIONS, Kind
 
 __all__ = ["DEFAULT_MEMBER_LIMIT", "OPTIONS", "RANKDIRS", "STYLES", "draw", "write"]
 
@@ -79,49 +80,30 @@ _NAMES = (RDFS + "label", VOPROV + "name", PROV + "label")
 
 
 @dataclass(frozen=True)
-class _Relation:
-    """A PROV relation: its name, the kinds of its ends (for ends without a
-    class) and, when it has one, its qualified form."""
+class _Arrow:
+    """How a relation is drawn: its label, and the kinds of its ends (for ends without a class)."""
 
     name: str
     tail: str
     head: str
-    qualifier: str | None = None  #: property from the subject to the qualified node
-    target: str = PROV + "entity"  #: property of the qualified node naming the object
 
 
-_E, _A, _G = "entity", "activity", "agent"
-_RELATIONS = {
-    PROV + "used": _Relation("used", _A, _E, PROV + "qualifiedUsage"),
-    PROV + "wasGeneratedBy": _Relation("wasGeneratedBy", _E, _A, PROV + "qualifiedGeneration", PROV + "activity"),
-    PROV + "wasInvalidatedBy": _Relation("wasInvalidatedBy", _E, _A, PROV + "qualifiedInvalidation",
-                                         PROV + "activity"),
-    PROV + "wasStartedBy": _Relation("wasStartedBy", _A, _E, PROV + "qualifiedStart"),
-    PROV + "wasEndedBy": _Relation("wasEndedBy", _A, _E, PROV + "qualifiedEnd"),
-    PROV + "wasAssociatedWith": _Relation("wasAssociatedWith", _A, _G, PROV + "qualifiedAssociation",
-                                          PROV + "agent"),
-    PROV + "wasAttributedTo": _Relation("wasAttributedTo", _E, _G, PROV + "qualifiedAttribution", PROV + "agent"),
-    PROV + "actedOnBehalfOf": _Relation("actedOnBehalfOf", _G, _G, PROV + "qualifiedDelegation", PROV + "agent"),
-    PROV + "wasDerivedFrom": _Relation("wasDerivedFrom", _E, _E, PROV + "qualifiedDerivation"),
-    PROV + "wasRevisionOf": _Relation("wasRevisionOf", _E, _E, PROV + "qualifiedRevision"),
-    PROV + "wasQuotedFrom": _Relation("wasQuotedFrom", _E, _E, PROV + "qualifiedQuotation"),
-    PROV + "hadPrimarySource": _Relation("hadPrimarySource", _E, _E, PROV + "qualifiedPrimarySource"),
-    PROV + "wasInformedBy": _Relation("wasInformedBy", _A, _A, PROV + "qualifiedCommunication", PROV + "activity"),
-    PROV + "wasInfluencedBy": _Relation("wasInfluencedBy", _E, _E, PROV + "qualifiedInfluence",
-                                        PROV + "influencer"),
-    VOPROV + "wasConfiguredBy": _Relation("wasConfiguredBy", _A, _E, VOPROV + "qualifiedConfiguration",
-                                          VOPROV + "artefact"),
-    PROV + "hadMember": _Relation("hadMember", _E, _E),
-    PROV + "alternateOf": _Relation("alternateOf", _E, _E),
-    PROV + "specializationOf": _Relation("specializationOf", _E, _E),
-}  # fmt: skip
+def _drawn(kind: Kind) -> str:
+    """The kind of a relation's end that has no class: one that may be anything is drawn as an entity."""
+    return "entity" if kind == "any" else kind
+
+
+#: Arrows by the shortcut of their relation.
+_ARROWS = {
+    **{r.shortcut: _Arrow(r.name, _drawn(r.subject_kind), _drawn(r.object_kind)) for r in RELATIONS},
+    **{PROV + name: _Arrow(name, "entity", "entity") for name in ("hadMember", "alternateOf", "specializationOf")},
+}
 #: Inverse shortcuts (the ingest log's ``prov:generated``), drawn as the relation they invert.
-_INVERSES = {PROV + "generated": PROV + "wasGeneratedBy", PROV + "invalidated": PROV + "wasInvalidatedBy"}
-_QUALIFIERS = {rel.qualifier: shortcut for shortcut, rel in _RELATIONS.items() if rel.qualifier}
+_INVERSES = {BY_NAME[name].inverse: BY_NAME[name].shortcut for name in ("wasGeneratedBy", "wasInvalidatedBy")}
 #: A general relation is not drawn beside a more specific one between the same two nodes.
 _SPECIFIC = {
-    PROV + "wasDerivedFrom": {PROV + "wasRevisionOf", PROV + "wasQuotedFrom", PROV + "hadPrimarySource"},
-    PROV + "wasInfluencedBy": set(_RELATIONS) - {PROV + "wasInfluencedBy"},
+    PROV + "wasDerivedFrom": {r.shortcut for r in RELATIONS if r.general == "wasDerivedFrom"},
+    PROV + "wasInfluencedBy": set(_ARROWS) - {PROV + "wasInfluencedBy"},
 }
 _MEMBER = PROV + "hadMember"
 #: Relations from an activity to its configuration (the second in a lineage flattened to plain PROV).
@@ -229,18 +211,18 @@ class _Graph:
         for edge in [edge for edge in self.edges if self._subsumed(edge)]:
             del self.edges[edge]
         for tail, shortcut, head in self.edges:  # ends without a class get the relation's kinds
-            self.kinds.setdefault(tail, _RELATIONS[shortcut].tail)
-            self.kinds.setdefault(head, _RELATIONS[shortcut].head)
+            self.kinds.setdefault(tail, _ARROWS[shortcut].tail)
+            self.kinds.setdefault(head, _ARROWS[shortcut].head)
 
     def _read_link(self, node: str, predicate: str, obj: str) -> None:
-        if predicate in _RELATIONS:
+        if predicate in _ARROWS:
             self.edges.setdefault((node, predicate, obj), set())
         elif predicate in _INVERSES:
             self.edges.setdefault((obj, _INVERSES[predicate], node), set())
-        elif predicate in _QUALIFIERS:
-            shortcut = _QUALIFIERS[predicate]
-            for target in self.terms(obj, _RELATIONS[shortcut].target):
-                roles = self.edges.setdefault((node, shortcut, _iri(target)), set())
+        elif predicate in BY_QUALIFIER:
+            relation = BY_QUALIFIER[predicate]
+            for target in self.terms(obj, relation.target):
+                roles = self.edges.setdefault((node, relation.shortcut, _iri(target)), set())
                 roles.update(_text(role) for role in self.terms(obj, PROV + "hadRole"))
 
     def _subsumed(self, edge: Edge) -> bool:
@@ -306,7 +288,7 @@ class _Drawing:
             self.digraph.node(self.ids[node], _label(self._lines(node, kind)), tooltip=_escape(node),
                               **STYLES[kind])
         for (tail, shortcut, head), roles in sorted(self.graph.edges.items()):
-            label = [_RELATIONS[shortcut].name] + ([f"(role: {', '.join(sorted(roles))})"] if roles else [])
+            label = [_ARROWS[shortcut].name] + ([f"(role: {', '.join(sorted(roles))})"] if roles else [])
             self.digraph.edge(self.ids[tail], self.ids[head], _label(label))
         for (activity, relation), artefacts in sorted(notes.items()):
             self._note(activity, relation, artefacts)
@@ -355,7 +337,7 @@ class _Drawing:
         """A node that is not a PROV node (a note, a count), tied to ``owner`` by a discreet arrow."""
         ident = self._new_id(kind)
         self.digraph.node(ident, label, **STYLES[kind])
-        self.digraph.edge(self.ids[owner], ident, _label([_RELATIONS[relation].name]), **_DISCREET_EDGE)
+        self.digraph.edge(self.ids[owner], ident, _label([_ARROWS[relation].name]), **_DISCREET_EDGE)
 
 
 def _render(digraph: graphviz.Digraph, name: str) -> bytes:

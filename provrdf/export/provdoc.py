@@ -25,13 +25,13 @@ graph (a lineage answer) is the document's top level.
   identifier. A revision, quotation or primary source is a derivation with
   that ``prov:type``; a ProvDM configuration an influence of ``prov:type
   voprov:WasConfiguredBy``.
-* **Names.** PROV-XML writes identifiers as ``xsd:QName``, whose local part
-  must be an NCName. Every IRI is therefore split where its longest NCName
-  suffix starts, and its namespace declared under a prefix made from it
-  (``activity``, ``activity-5``, ``entity-dl1``): the qualified name expands
-  to exactly the IRI, and PROV-N and PROV-JSON read it as well. An IRI with
-  no NCName suffix (one ending in ``/0.24.0``) has no PROV-XML form; it is
-  cut after its last ``/``, ``#`` or ``:``.
+* **Names** (:mod:`provrdf.export.qnames`). PROV-XML writes identifiers as
+  ``xsd:QName``, whose local part must be an NCName. Every IRI is therefore
+  split where its longest NCName suffix starts, and its namespace declared
+  under a prefix made from it (``activity``, ``activity-5``, ``entity-dl1``):
+  the qualified name expands to exactly the IRI, and PROV-N and PROV-JSON
+  read it as well. An IRI with no NCName suffix (one ending in ``/0.24.0``)
+  has no PROV-XML form; it is cut after its last ``/``, ``#`` or ``:``.
 * **Values** are given as the ``prov`` package reads them back: ``xsd:string``,
   ``xsd:double``, ``xsd:boolean``, ``xsd:dateTime`` and ``xsd:int`` as Python
   values, ``xsd:anyURI`` as an identifier, anything else (``xsd:integer``,
@@ -50,9 +50,10 @@ from typing import Any
 import prov.model as pm
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
+from provrdf.export.qnames import Names, ncname_split
 from provrdf.formats import Format
-from provrdf.identifiers import NAME_TAIL
-from provrdf.rdf.namespaces import PREFIXES, PROV, RDF, RDFS, VOPROV, XSD
+from provrdf.rdf.namespaces import PROV, RDF, RDFS, XSD
+from provrdf.rdf.relations import BY_NAME, RELATION_CLASSES, RELATIONS, Relation
 from provrdf.timeutil import parse_time
 
 __all__ = ["OPTIONS", "ncname_split", "to_prov_document", "write"]
@@ -60,82 +61,6 @@ __all__ = ["OPTIONS", "ncname_split", "to_prov_document", "write"]
 #: This writer takes no options.
 OPTIONS: frozenset[str] = frozenset()
 _PROV_FORMATS = {"provn": "provn", "provjson": "json", "provxml": "xml", "provjsonld": "jsonld"}
-
-# -- qualified names ------------------------------------------------------------------------
-
-_WORD = re.compile(r"[A-Za-z0-9]+")
-#: Prefixes that mean something already: prov's own, and XML's reserved ``xml…``.
-_TAKEN = re.compile(r"(prov|xsd|xsi|xml.*|default)\Z", re.IGNORECASE)
-_KNOWN = {uri: prefix for prefix, uri in PREFIXES.items() if prefix not in ("prov", "xsd")}
-
-
-def ncname_split(iri: str) -> tuple[str, str]:
-    """``iri`` as (namespace, local part), the local part its longest NCName suffix.
-
-    An IRI with no NCName suffix is cut after its last ``/``, ``#`` or ``:``
-    (its local part is then no NCName: PROV-XML cannot name it).
-
-    >>> ncname_split("https://w3id.org/provrdf/id/activity/5f0b7c1e-0c1f")
-    ('https://w3id.org/provrdf/id/activity/5', 'f0b7c1e-0c1f')
-    >>> ncname_split("https://archive.example.org/prov/night/2024-05-14")
-    ('https://archive.example.org/prov/night/', '2024-05-14')
-    """
-    match = NAME_TAIL.search(iri)
-    cut = match.start() if match and match.start() > 0 else max(map(iri.rfind, "/#:")) + 1
-    return iri[:cut], iri[cut:]
-
-
-class _Names:
-    """Qualified names for IRIs, declaring on the document each namespace they need."""
-
-    def __init__(self, document: pm.ProvDocument, base: str) -> None:
-        self.document, self.base = document, base
-        self.namespaces: dict[str, pm.Namespace] = {pm.PROV.uri: pm.PROV, pm.XSD.uri: pm.XSD}
-        self.prefixes = {"prov", "xsd", "xsi"}
-        self.names: dict[str, pm.QualifiedName] = {}
-
-    def __call__(self, iri: str) -> pm.QualifiedName:
-        name = self.names.get(iri)
-        if name is None:
-            namespace, local = ncname_split(iri)
-            name = self.names[iri] = self._namespace(namespace)[local]
-        return name
-
-    def _namespace(self, uri: str) -> pm.Namespace:
-        namespace = self.namespaces.get(uri)
-        if namespace is None:
-            prefix = self._free(_KNOWN.get(uri) or self._hint(uri))
-            namespace = self.namespaces[uri] = self.document.add_namespace(prefix, uri)
-            self.prefixes.add(prefix)
-        return namespace
-
-    def _hint(self, uri: str) -> str:
-        """A prefix made from ``uri``: the kind and last segment of a minted one, else its last segment."""
-        if uri.startswith(self.base):
-            segments = [_short(s) for s in uri[len(self.base):].split("/")]
-            segments = [s for s in segments if s] or ["id"]
-            return "-".join(dict.fromkeys((segments[0], segments[-1])))
-        host, _, path = (uri.partition("://")[2] or uri).partition("/")
-        segments = [s for s in map(_short, re.split("[/#:]", path)) if s] or [_short(host.split(".")[0]) or "ns"]
-        if not segments[-1][0].isalpha() and len(segments) > 1:
-            return f"{segments[-2]}-{segments[-1]}"
-        return segments[-1]
-
-    def _free(self, hint: str) -> str:
-        prefix = hint[:32] if hint[0].isalpha() and not _TAKEN.match(hint) else f"ns-{hint[:29]}"
-        candidate, number = prefix, 1
-        while candidate in self.prefixes:
-            number += 1
-            candidate = f"{prefix}-{number}"
-        return candidate
-
-
-def _short(segment: str) -> str:
-    """A path segment as a piece of prefix: its words joined by ``-``, or its first word if that is long."""
-    words = _WORD.findall(segment)
-    joined = "-".join(words)
-    return joined if len(joined) <= 20 else words[0][:20]
-
 
 # -- relations ------------------------------------------------------------------------------------
 
@@ -157,64 +82,53 @@ class _Form:
 
 
 _AT = {PROV + "atTime": "time"}
-_USAGE = _Form("Usage", "activity", "entity", {PROV + "entity": "entity", **_AT})
-_GENERATION = _Form("Generation", "entity", "activity", {PROV + "activity": "activity", **_AT})
-_INVALIDATION = _Form("Invalidation", "entity", "activity", {PROV + "activity": "activity", **_AT})
-_START_ = _Form("Start", "activity", "trigger", {PROV + "entity": "trigger", PROV + "hadActivity": "starter", **_AT})
-_END = _Form("End", "activity", "trigger", {PROV + "entity": "trigger", PROV + "hadActivity": "ender", **_AT})
-_ASSOCIATION = _Form("Association", "activity", "agent", {PROV + "agent": "agent", PROV + "hadPlan": "plan"})
-_ATTRIBUTION = _Form("Attribution", "entity", "agent", {PROV + "agent": "agent"})
-_DELEGATION = _Form("Delegation", "delegate", "responsible",
-                    {PROV + "agent": "responsible", PROV + "hadActivity": "activity"})
-_DERIVED = {PROV + "entity": "usedEntity", PROV + "hadActivity": "activity", PROV + "hadGeneration": "generation",
-            PROV + "hadUsage": "usage"}
-_DERIVATION = _Form("Derivation", "generatedEntity", "usedEntity", _DERIVED)
-_SUBTYPES = {name: _Form("Derivation", "generatedEntity", "usedEntity", _DERIVED, PROV + name)
-             for name in ("Revision", "Quotation", "PrimarySource")}
-_COMMUNICATION = _Form("Communication", "informed", "informant", {PROV + "activity": "informant"})
-_INFLUENCE = _Form("Influence", "influencee", "influencer",
-                   {PROV + p: "influencer" for p in ("influencer", "entity", "activity", "agent")})
-_CONFIGURATION = _Form("Influence", "influencee", "influencer", {VOPROV + "artefact": "influencer"},
-                       VOPROV + "WasConfiguredBy")
-
-#: qualifier → the relation its node is
-_QUALIFIERS = {
-    PROV + "qualifiedUsage": _USAGE, PROV + "qualifiedGeneration": _GENERATION,
-    PROV + "qualifiedInvalidation": _INVALIDATION, PROV + "qualifiedStart": _START_, PROV + "qualifiedEnd": _END,
-    PROV + "qualifiedAssociation": _ASSOCIATION, PROV + "qualifiedAttribution": _ATTRIBUTION,
-    PROV + "qualifiedDelegation": _DELEGATION, PROV + "qualifiedDerivation": _DERIVATION,
-    **{PROV + "qualified" + name: form for name, form in _SUBTYPES.items()},
-    PROV + "qualifiedCommunication": _COMMUNICATION, PROV + "qualifiedInfluence": _INFLUENCE,
-    VOPROV + "qualifiedConfiguration": _CONFIGURATION,
+#: PROV-DM relation → its record type, the formal attributes of its subject and
+#: object, and those the other properties of its qualified node fill.
+_RECORDS: dict[str, tuple[str, str, str, dict[str, str]]] = {
+    "used": ("Usage", "activity", "entity", _AT),
+    "wasGeneratedBy": ("Generation", "entity", "activity", _AT),
+    "wasInvalidatedBy": ("Invalidation", "entity", "activity", _AT),
+    "wasStartedBy": ("Start", "activity", "trigger", {PROV + "hadActivity": "starter", **_AT}),
+    "wasEndedBy": ("End", "activity", "trigger", {PROV + "hadActivity": "ender", **_AT}),
+    "wasAssociatedWith": ("Association", "activity", "agent", {PROV + "hadPlan": "plan"}),
+    "wasAttributedTo": ("Attribution", "entity", "agent", {}),
+    "actedOnBehalfOf": ("Delegation", "delegate", "responsible", {PROV + "hadActivity": "activity"}),
+    "wasDerivedFrom": ("Derivation", "generatedEntity", "usedEntity",
+                       {PROV + "hadActivity": "activity", PROV + "hadGeneration": "generation",
+                        PROV + "hadUsage": "usage"}),
+    "wasInformedBy": ("Communication", "informed", "informant", {}),
+    "wasInfluencedBy": ("Influence", "influencee", "influencer",
+                        {PROV + p: "influencer" for p in ("entity", "activity", "agent")}),
+    "wasConfiguredBy": ("Influence", "influencee", "influencer", {}),
 }  # fmt: skip
+
+
+def _form(relation: Relation) -> _Form:
+    """How PROV-DM says ``relation``; a kind of another relation (a revision) as that one, with a ``prov:type``."""
+    record, subject, target, details = _RECORDS.get(relation.name) or _RECORDS[relation.general]
+    kind = relation.node_class if relation.general else None
+    return _Form(record, subject, target, {relation.target: target, **details}, kind)
+
+
+_FORMS = {r.name: _form(r) for r in RELATIONS}
+#: qualifier → the relation its node is
+_QUALIFIERS = {r.qualifier: _FORMS[r.name] for r in RELATIONS}
 #: shortcut → (the relation it says, whether its subject is the relation's target)
 _SHORTCUTS: dict[str, tuple[_Form, bool]] = {
-    PROV + "used": (_USAGE, False), PROV + "wasGeneratedBy": (_GENERATION, False),
-    PROV + "generated": (_GENERATION, True), PROV + "wasInvalidatedBy": (_INVALIDATION, False),
-    PROV + "invalidated": (_INVALIDATION, True), PROV + "wasStartedBy": (_START_, False),
-    PROV + "wasEndedBy": (_END, False), PROV + "wasAssociatedWith": (_ASSOCIATION, False),
-    PROV + "wasAttributedTo": (_ATTRIBUTION, False), PROV + "actedOnBehalfOf": (_DELEGATION, False),
-    PROV + "wasDerivedFrom": (_DERIVATION, False), PROV + "wasRevisionOf": (_SUBTYPES["Revision"], False),
-    PROV + "wasQuotedFrom": (_SUBTYPES["Quotation"], False),
-    PROV + "hadPrimarySource": (_SUBTYPES["PrimarySource"], False),
-    PROV + "wasInformedBy": (_COMMUNICATION, False), PROV + "wasInfluencedBy": (_INFLUENCE, False),
-    PROV + "influenced": (_INFLUENCE, True), VOPROV + "wasConfiguredBy": (_CONFIGURATION, False),
+    **{r.shortcut: (_FORMS[r.name], False) for r in RELATIONS},
+    **{r.inverse: (_FORMS[r.name], True) for r in RELATIONS if r.inverse},
     PROV + "hadMember": (_Form("Membership", "collection", "entity"), False),
     PROV + "specializationOf": (_Form("Specialization", "specificEntity", "generalEntity"), False),
     PROV + "alternateOf": (_Form("Alternate", "alternate1", "alternate2"), False),
     PROV + "mentionOf": (_Form("Mention", "specificEntity", "generalEntity"), False),
-}  # fmt: skip
+}
 _AS_IN_BUNDLE = PROV + "asInBundle"  # the bundle of a mention, a fact of its subject
 #: A derivation's links to a generation or usage, which must keep their identifiers.
 _DERIVATION_LINKS = (PROV + "hadGeneration", PROV + "hadUsage")
 #: IRI kinds of the qualified nodes that the encoder names by a digest of their content.
-_MINTED_KINDS = ("usage", "generation", "invalidation", "start", "end", "association", "attribution", "delegation",
-                 "derivation", "communication", "influence", "configuration")
-#: PROV-O classes of qualified nodes: the record type says them.
-_RELATION_CLASSES = {PROV + name for name in (
-    "Usage", "Generation", "Invalidation", "Start", "End", "Association", "Attribution", "Delegation", "Derivation",
-    "Communication", "Influence", "EntityInfluence", "ActivityInfluence", "AgentInfluence", "InstantaneousEvent")}
-_NODE_CLASSES = _RELATION_CLASSES | {VOPROV + "WasConfiguredBy"}
+_MINTED_KINDS = tuple(dict.fromkeys(r.iri_kind for r in RELATIONS))
+#: Classes of qualified nodes: of a node whose qualifier is not in the graph too.
+_NODE_CLASSES = RELATION_CLASSES | {BY_NAME["wasConfiguredBy"].node_class}
 
 # -- nodes ----------------------------------------------------------------------------------------
 
@@ -222,10 +136,13 @@ _TYPE = RDF + "type"
 _ELEMENTS = {PROV + "Activity": "Activity", PROV + "Agent": "Agent", PROV + "Person": "Agent",
              PROV + "Organization": "Agent", PROV + "SoftwareAgent": "Agent", PROV + "Entity": "Entity"}  # fmt: skip
 _HIDDEN = {PROV + "Activity", PROV + "Agent", PROV + "Entity"}
-#: An untyped node is what the relations it is the subject of make it.
-_SUBJECT_KINDS = {**{PROV + p: "Activity" for p in ("used", "wasStartedBy", "wasEndedBy", "wasAssociatedWith",
-                                                    "wasInformedBy", "generated", "invalidated")},
-                  PROV + "actedOnBehalfOf": "Agent"}  # fmt: skip
+_ELEMENT_KINDS = {"activity": "Activity", "agent": "Agent"}
+#: An untyped node is what the PROV relations it is the subject of make it (else an entity).
+_SUBJECT_KINDS = {
+    **{r.shortcut: _ELEMENT_KINDS[r.subject_kind] for r in RELATIONS
+       if r.subject_kind in _ELEMENT_KINDS and r.shortcut.startswith(PROV)},
+    **{r.inverse: _ELEMENT_KINDS[r.object_kind] for r in RELATIONS if r.inverse and r.object_kind in _ELEMENT_KINDS},
+}  # fmt: skip
 #: PROV-O predicates that are PROV-DM attributes.
 _ATTRIBUTES = {RDFS + "label": PROV + "label", PROV + "atLocation": PROV + "location",
                PROV + "hadRole": PROV + "role", _TYPE: PROV + "type"}  # fmt: skip
@@ -233,7 +150,10 @@ _ATTRIBUTES = {RDFS + "label": PROV + "label", PROV + "atLocation": PROV + "loca
 _SKIPPED = {*_SHORTCUTS, *_QUALIFIERS, _AS_IN_BUNDLE}
 _ACTIVITY_TIMES = {PROV + "startedAtTime": "startTime", PROV + "endedAtTime": "endTime"}
 #: entity time → the relation that PROV-DM gives that time
-_ENTITY_TIMES = {PROV + "generatedAtTime": _GENERATION, PROV + "invalidatedAtTime": _INVALIDATION}
+_ENTITY_TIMES = {PROV + "generatedAtTime": _FORMS["wasGeneratedBy"],
+                 PROV + "invalidatedAtTime": _FORMS["wasInvalidatedBy"]}
+
+
 @dataclass
 class _Statement:
     """One PROV record before it is written: IRIs are still strings."""
@@ -249,7 +169,7 @@ class _Converter:
 
     def __init__(self, base: str) -> None:
         self.document = pm.ProvDocument()
-        self.name = _Names(self.document, base)
+        self.name = Names(self.document, base)
         self.minted = re.compile(f"{re.escape(base)}({'|'.join(_MINTED_KINDS)})/[0-9a-f]{{24}}\\Z")
 
     def convert(self, quads: Iterable[Quad]) -> pm.ProvDocument:
@@ -378,7 +298,7 @@ def _qualified(node: str, owner: str, form: _Form, facts: list[tuple[str, Any]])
             statement.formal.setdefault(name, _moment(obj))
         elif name and name != "time" and not isinstance(obj, Literal):
             statement.formal.setdefault(name, _iri(obj))  # a second value cannot be a formal attribute
-        elif not (predicate == _TYPE and obj.value in _RELATION_CLASSES):
+        elif not (predicate == _TYPE and obj.value in RELATION_CLASSES):
             statement.attributes.append((_ATTRIBUTES.get(predicate, predicate), obj))
     if form.type and (PROV + "type", NamedNode(form.type)) not in statement.attributes:
         statement.attributes.append((PROV + "type", NamedNode(form.type)))

@@ -16,6 +16,7 @@ from pyoxigraph import NamedNode, Triple
 
 from provrdf.lineage import Lineage
 from provrdf.rdf.namespaces import PROV, RDF, RDFS
+from provrdf.rdf.relations import BY_SHORTCUT, Relation
 
 __all__ = ["render_tree"]
 
@@ -53,9 +54,10 @@ class _Graph:
         location = self.first(node, PROV + "atLocation")
         return f"entity {name}" + (f"  ({location})" if location and location != name else "")
 
-    def role(self, node: str, target: str, qualifier: str, target_property: str) -> str | None:
-        for q in self.facts[node].get(PROV + qualifier, []):
-            if self.first(q.value, PROV + target_property) == target:
+    def role(self, node: str, target: str, relation: Relation) -> str | None:
+        """The role of the qualified ``relation`` from ``node`` to ``target``, if it has one."""
+        for q in self.facts[node].get(relation.qualifier, []):
+            if self.first(q.value, relation.target) == target:
                 return self.first(q.value, PROV + "hadRole")
         return None
 
@@ -101,12 +103,8 @@ def render_tree(result: Lineage, direction: str = "back") -> str:
 
 def _edge_role(graph: _Graph, node: str, child: str, predicate: str, direction: str) -> str | None:
     if predicate == PROV + "wasAssociatedWith":
-        return graph.role(node, child, "qualifiedAssociation", "agent")
+        return graph.role(node, child, BY_SHORTCUT[predicate])
     subject, obj = (node, child) if direction == "back" else (child, node)
-    if predicate == PROV + "used":
-        return graph.role(subject, obj, "qualifiedUsage", "entity")
-    if predicate == PROV + "wasGeneratedBy":
-        return graph.role(subject, obj, "qualifiedGeneration", "activity")
+    if predicate in (PROV + "used", PROV + "wasGeneratedBy"):
+        return graph.role(subject, obj, BY_SHORTCUT[predicate])
     return None
-
-

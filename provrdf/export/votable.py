@@ -7,9 +7,11 @@ is one node: an activity, an entity, a qualified relation node
 are full IRIs. A PROV-O shortcut without a qualified node (``?a prov:used
 ?e``) is a row whose ``id`` is empty. Properties outside ProvDM (``ctao:``
 facts, other vocabularies) are kept in extra columns named by their prefixed
-name, with no utype. :data:`TABLES` is the whole layout.
+name, with no utype. :data:`TABLES` (:mod:`provrdf.export.votable_layout`) is
+the whole layout.
 
 >>> from pyoxigraph import Literal, NamedNode, Quad
+>>> from provrdf.rdf.terms import LABEL, P
 >>> a = NamedNode("https://example.org/activity/a1")
 >>> quads = [Quad(a, NamedNode(RDF + "type"), P.Activity), Quad(a, LABEL, Literal("calib"))]
 >>> table = to_votable(quads, "https://example.org/").get_first_table()
@@ -23,15 +25,14 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from astropy.io.votable.tree import Field, Info, Resource, VOTableFile
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
+from provrdf.export.votable_layout import TABLES, Column, TableSpec
 from provrdf.formats import Format
 from provrdf.rdf.namespaces import PREFIXES, PROV, RDF, VOPROV, XSD
-from provrdf.rdf.terms import COMMENT, LABEL, P, V
 
 try:
     from astropy.io.votable.tree import TableElement
@@ -45,191 +46,6 @@ OPTIONS: frozenset[str] = frozenset()
 
 _TYPE = RDF + "type"
 
-
-@dataclass(frozen=True)
-class Column:
-    """One ``FIELD`` of a table: where its cells come from and how it is described."""
-
-    name: str
-    ucd: str
-    #: the cells are the objects of these properties (or their subjects, if ``inverse``)
-    props: tuple[str, ...] = ()
-    inverse: bool = False
-    #: ``"id"`` (the node itself), ``"text"``, ``"time"``, ``"ref"`` (an IRI) or ``"class"``
-    kind: str = "text"
-    #: for ``"class"``: (class IRI, value) in order of preference; ``default`` when none is found
-    choices: tuple[tuple[str, str], ...] = ()
-    default: str | None = None
-    #: for ``"ref"``: the table whose rows it references
-    target: str | None = None
-    #: the ProvDM class that has this attribute, when it is a subclass of the table's class
-    owner: str | None = None
-    #: False for a column that is no ProvDM attribute (it then has no utype)
-    modelled: bool = True
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """One ProvDM class as a table: which nodes are its rows, and its columns."""
-
-    name: str
-    classes: tuple[str, ...]
-    columns: tuple[Column, ...]
-    #: nodes with one of these classes belong to another table
-    unless: tuple[str, ...] = ()
-    #: (shortcut property, subject column, object column): a row for each
-    #: shortcut triple that no qualified node of this table stands for
-    shortcuts: tuple[tuple[str, str, str], ...] = ()
-
-
-def _id() -> Column:
-    return Column("id", "meta.id;meta.main", kind="id")
-
-
-def _attr(name: str, prop: NamedNode, ucd: str, owner: str | None = None) -> Column:
-    return Column(name, ucd, (prop.value,), owner=owner)
-
-
-def _time(name: str, prop: NamedNode, ucd: str = "time.epoch") -> Column:
-    return Column(name, ucd, (prop.value,), kind="time")
-
-
-def _ref(name: str, target: str | None, *props: NamedNode, inverse: bool = False) -> Column:
-    return Column(name, "meta.id.cross", tuple(p.value for p in props), inverse, "ref", target=target)
-
-
-def _classes(name: str, choices: dict[NamedNode, str], default: str | None, modelled: bool) -> Column:
-    pairs = tuple((cls.value, value) for cls, value in choices.items())
-    return Column(name, "meta.code.class", kind="class", choices=pairs, default=default, modelled=modelled)
-
-
-_NAME = _attr("name", LABEL, "meta.title")
-_ROLE = _attr("role", P.hadRole, "meta.code")
-_COMMENT = _attr("comment", COMMENT, "meta.note")
-_DESCRIPTION_TEXT = _attr("description", V.description, "meta.note")
-_DESCRIPTION_CLASSES = tuple(V[c].value for c in (
-    "ActivityDescription", "EntityDescription", "DatasetDescription", "ValueDescription", "UsageDescription",
-    "GenerationDescription", "ParameterDescription", "ConfigFileDescription"))  # fmt: skip
-_ENTITY_CLASSES = {V.Collection: "Collection", P.Collection: "Collection", V.ValueEntity: "ValueEntity",
-                   V.DatasetEntity: "DatasetEntity"}  # fmt: skip
-_AGENT_TYPES = {P.Person: "Person", P.Organization: "Organization", P.SoftwareAgent: "SoftwareAgent"}
-_DESCRIPTION_KINDS = {V.DatasetDescription: "DatasetDescription", V.ValueDescription: "ValueDescription"}
-
-
-def _template(name: str, link: NamedNode) -> TableSpec:
-    """A Usage- or GenerationDescription: the two have the same attributes."""
-    return TableSpec(name, (V[name].value,), (
-        _id(), _ref("activityDescription", "ActivityDescription", link, inverse=True),
-        _attr("role", V.role, "meta.code"), _DESCRIPTION_TEXT, _attr("type", V.type, "meta.code.class"),
-        _attr("multiplicity", V.multiplicity, "meta.code.multip"),
-        _ref("entityDescription", "EntityDescription", V.entityDescription)))  # fmt: skip
-
-
-def _classes_of(*terms: NamedNode) -> tuple[str, ...]:
-    return tuple(term.value for term in terms)
-
-
-#: The layout: every table the writer can make, in the order they are written.
-TABLES: tuple[TableSpec, ...] = (
-    TableSpec("Activity", _classes_of(P.Activity, V.Activity), (
-        _id(), _NAME, _time("startTime", P.startedAtTime, "time.start"),
-        _time("endTime", P.endedAtTime, "time.end"), _COMMENT,
-        _ref("activityDescription", "ActivityDescription", V.isDescribedBy))),
-    TableSpec("Entity", _classes_of(P.Entity, V.Entity), (
-        _id(), _classes("classType", _ENTITY_CLASSES, "Entity", modelled=False), _NAME,
-        _attr("location", P.atLocation, "meta.ref.url"), _time("generatedAtTime", P.generatedAtTime, "time.creation"),
-        _time("invalidatedAtTime", P.invalidatedAtTime, "time.end"), _COMMENT,
-        _attr("value", P.value, "stat.value", owner="ValueEntity"),
-        _ref("entityDescription", "EntityDescription", V.isDescribedBy)),
-        unless=_classes_of(V.Parameter, V.ConfigFile) + _DESCRIPTION_CLASSES),
-    TableSpec("Agent", _classes_of(P.Agent, V.Agent, *_AGENT_TYPES), (
-        _id(), _NAME, _classes("type", _AGENT_TYPES, None, modelled=True), _COMMENT,
-        _attr("email", V.email, "meta.email"), _attr("affiliation", V.affiliation, "meta.note"),
-        _attr("phone", V.phone, "meta.note"), _attr("address", V.address, "meta.note"),
-        _attr("url", V.url, "meta.ref.url"))),
-    TableSpec("Used", _classes_of(P.Usage, V.Used), (
-        _id(), _ref("activity", "Activity", P.qualifiedUsage, inverse=True), _ref("entity", "Entity", P.entity),
-        _ROLE, _time("time", P.atTime), _ref("usageDescription", "UsageDescription", V.isDescribedBy)),
-        shortcuts=((P.used.value, "activity", "entity"),)),
-    TableSpec("WasGeneratedBy", _classes_of(P.Generation, V.WasGeneratedBy), (
-        _id(), _ref("entity", "Entity", P.qualifiedGeneration, inverse=True), _ref("activity", "Activity", P.activity),
-        _ROLE, _ref("generationDescription", "GenerationDescription", V.isDescribedBy)),
-        shortcuts=((P.wasGeneratedBy.value, "entity", "activity"), (P.generated.value, "activity", "entity"))),
-    TableSpec("WasInvalidatedBy", _classes_of(P.Invalidation), (
-        _id(), _ref("entity", "Entity", P.qualifiedInvalidation, inverse=True),
-        _ref("activity", "Activity", P.activity), _ROLE, _time("time", P.atTime)),
-        shortcuts=((P.wasInvalidatedBy.value, "entity", "activity"), (P.invalidated.value, "activity", "entity"))),
-    TableSpec("WasStartedBy", _classes_of(P.Start), (
-        _id(), _ref("activity", "Activity", P.qualifiedStart, inverse=True), _ref("trigger", "Entity", P.entity),
-        _ref("starter", "Activity", P.hadActivity), _ROLE, _time("time", P.atTime)),
-        shortcuts=((P.wasStartedBy.value, "activity", "trigger"),)),
-    TableSpec("WasEndedBy", _classes_of(P.End), (
-        _id(), _ref("activity", "Activity", P.qualifiedEnd, inverse=True), _ref("trigger", "Entity", P.entity),
-        _ref("ender", "Activity", P.hadActivity), _ROLE, _time("time", P.atTime)),
-        shortcuts=((P.wasEndedBy.value, "activity", "trigger"),)),
-    TableSpec("WasAssociatedWith", _classes_of(P.Association, V.WasAssociatedWith), (
-        _id(), _ref("activity", "Activity", P.qualifiedAssociation, inverse=True), _ref("agent", "Agent", P.agent),
-        _ROLE), shortcuts=((P.wasAssociatedWith.value, "activity", "agent"),)),
-    TableSpec("WasAttributedTo", _classes_of(P.Attribution, V.WasAttributedTo), (
-        _id(), _ref("entity", "Entity", P.qualifiedAttribution, inverse=True), _ref("agent", "Agent", P.agent),
-        _ROLE), shortcuts=((P.wasAttributedTo.value, "entity", "agent"),)),
-    TableSpec("ActedOnBehalfOf", _classes_of(P.Delegation), (
-        _id(), _ref("delegate", "Agent", P.qualifiedDelegation, inverse=True), _ref("responsible", "Agent", P.agent),
-        _ref("activity", "Activity", P.hadActivity), _ROLE),
-        shortcuts=((P.actedOnBehalfOf.value, "delegate", "responsible"),)),
-    TableSpec("WasDerivedFrom", _classes_of(P.Derivation, V.WasDerivedFrom), (
-        _id(), _ref("generatedEntity", "Entity", P.qualifiedDerivation, P.qualifiedRevision, P.qualifiedQuotation,
-                    P.qualifiedPrimarySource, inverse=True),
-        _ref("usedEntity", "Entity", P.entity)),
-        shortcuts=tuple((p.value, "generatedEntity", "usedEntity") for p in (
-            P.wasDerivedFrom, P.wasRevisionOf, P.wasQuotedFrom, P.hadPrimarySource))),
-    TableSpec("WasInformedBy", _classes_of(P.Communication, V.WasInformedBy), (
-        _id(), _ref("informed", "Activity", P.qualifiedCommunication, inverse=True),
-        _ref("informant", "Activity", P.activity)),
-        shortcuts=((P.wasInformedBy.value, "informed", "informant"),)),
-    TableSpec("HadMember", (), (
-        _ref("collection", "Entity"), _ref("entity", "Entity")),
-        shortcuts=((P.hadMember.value, "collection", "entity"),)),
-    TableSpec("WasConfiguredBy", _classes_of(V.WasConfiguredBy), (
-        _id(), _ref("activity", "Activity", V.qualifiedConfiguration, inverse=True),
-        _ref("artefact", "Parameter or ConfigFile", V.artefact), _attr("artefactType", V.artefactType, "meta.code.class")),
-        shortcuts=((V.wasConfiguredBy.value, "activity", "artefact"),)),
-    TableSpec("WasInfluencedBy", _classes_of(P.Influence), (
-        _id(), _ref("influencee", None, P.qualifiedInfluence, inverse=True), _ref("influencer", None, P.influencer),
-        _ROLE), shortcuts=((P.wasInfluencedBy.value, "influencee", "influencer"),),
-        unless=_classes_of(V.WasConfiguredBy, P.Usage, P.Generation, P.Invalidation, P.Start, P.End, P.Association,
-                           P.Attribution, P.Delegation, P.Derivation, P.Communication)),
-    TableSpec("Parameter", _classes_of(V.Parameter), (
-        _id(), _NAME, _attr("value", P.value, "stat.value"),
-        _ref("parameterDescription", "ParameterDescription", V.isDescribedBy),
-        _ref("valueEntity", "Entity", V.hadReference))),
-    TableSpec("ConfigFile", _classes_of(V.ConfigFile), (
-        _id(), _NAME, _attr("location", P.atLocation, "meta.ref.url"), _COMMENT,
-        _ref("configFileDescription", "ConfigFileDescription", V.isDescribedBy))),
-    TableSpec("ActivityDescription", _classes_of(V.ActivityDescription), (
-        _id(), _NAME, _attr("version", V.version, "meta.version"), _DESCRIPTION_TEXT,
-        _attr("docurl", V.docurl, "meta.ref.url"), _attr("type", V.type, "meta.code.class"),
-        _attr("subtype", V.subtype, "meta.code.class"))),
-    _template("UsageDescription", V.hasUsageDescription),
-    _template("GenerationDescription", V.hasGenerationDescription),
-    TableSpec("EntityDescription", _classes_of(V.EntityDescription, *_DESCRIPTION_KINDS), (
-        _id(), _classes("classType", _DESCRIPTION_KINDS, "EntityDescription", modelled=False), _NAME,
-        _DESCRIPTION_TEXT, _attr("docurl", V.docurl, "meta.ref.url"), _attr("type", V.type, "meta.code.class"),
-        _attr("contentType", V.contentType, "meta.code.mime", owner="DatasetDescription"),
-        _attr("valueType", V.valueType, "meta.code", owner="ValueDescription"),
-        _attr("unit", V.unit, "meta.unit", owner="ValueDescription"),
-        _attr("ucd", V.ucd, "meta.ucd", owner="ValueDescription"),
-        _attr("utype", V.utype, "meta.ref", owner="ValueDescription"))),
-    TableSpec("ParameterDescription", _classes_of(V.ParameterDescription), (
-        _id(), _ref("activityDescription", "ActivityDescription", V.hasParameterDescription, inverse=True), _NAME,
-        _attr("valueType", V.valueType, "meta.code"), _DESCRIPTION_TEXT, _attr("unit", V.unit, "meta.unit"),
-        _attr("ucd", V.ucd, "meta.ucd"), _attr("utype", V.utype, "meta.ref"),
-        _attr("min", V.min, "stat.value;stat.min"), _attr("max", V.max, "stat.value;stat.max"),
-        _attr("options", V.options, "stat.value"), _attr("default", V.default, "stat.value"))),
-    TableSpec("ConfigFileDescription", _classes_of(V.ConfigFileDescription), (
-        _id(), _ref("activityDescription", "ActivityDescription", V.hasConfigFileDescription, inverse=True), _NAME,
-        _attr("contentType", V.contentType, "meta.code.mime"), _DESCRIPTION_TEXT)),
-)  # fmt: skip
 
 #: Links that a relation table or a reference column already shows, so they are no extra column.
 _LINKS = frozenset(

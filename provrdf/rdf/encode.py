@@ -25,7 +25,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -33,6 +33,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from provrdf import model as m
 from provrdf.identifiers import DEFAULT_BASE, digest, mint
 from provrdf.rdf.namespaces import PROV, VOPROV, expand
+from provrdf.rdf.relations import BY_NAME, RELATIONS, Relation
 from provrdf.rdf.terms import COMMENT, LABEL, PART_OF, TYPE, C, P, V, literal
 from provrdf.timeutil import format_time
 
@@ -63,56 +64,40 @@ _AGENT_CLASSES = {
 
 @dataclass(frozen=True)
 class _Kind:
-    """How one kind of relation is written: shortcut, qualified node, and its details."""
+    """How one relation of the model is written: its PROV-O relation, the fields of its ends, its details."""
 
-    name: str  #: the IRI kind of its node and the end of its qualifier (``qualifiedUsage``)
-    shortcut: NamedNode
-    classes: tuple[NamedNode, ...]
-    voprov: tuple[NamedNode, ...]  #: the ProvDM class, written when the relation names its object
-    subject: str  #: the field holding the subject's local id …
-    subject_kind: str | None  #: … and the subject's IRI kind (None: look it up in the record)
-    target: str
-    target_kind: str | None
-    target_property: NamedNode  #: the property of the node naming the object
+    relation: Relation
+    subject: str  #: the field holding the subject's local id
+    target: str  #: the field holding the object's local id
     #: further fields: (field, property, IRI kind of the value or None for a literal)
     details: tuple[tuple[str, NamedNode, str | None], ...] = ()
 
 
-_TIME_ROLE = (("time", P.atTime, None), ("role", P.hadRole, None))
+def _kind(name: str, subject: str, target: str, *details: tuple[str, NamedNode, str | None]) -> _Kind:
+    return _Kind(BY_NAME[name], subject, target, details)
+
+
+_ROLE = ("role", P.hadRole, None)
+_TIME_ROLE = (("time", P.atTime, None), _ROLE)
 #: (record list, kind) of every relation with a qualified form, in writing order.
 _RELATIONS: tuple[tuple[str, _Kind], ...] = (
-    ("usages", _Kind("usage", P.used, (P.Usage,), (V.Used,), "activity", "activity", "entity", "entity",
-                     P.entity, _TIME_ROLE)),
-    ("generations", _Kind("generation", P.wasGeneratedBy, (P.Generation,), (V.WasGeneratedBy,), "entity", "entity",
-                          "activity", "activity", P.activity, _TIME_ROLE)),
-    ("invalidations", _Kind("invalidation", P.wasInvalidatedBy, (P.Invalidation,), (), "entity", "entity",
-                            "activity", "activity", P.activity, _TIME_ROLE)),
-    ("starts", _Kind("start", P.wasStartedBy, (P.Start,), (), "activity", "activity", "trigger", "entity", P.entity,
-                     (("starter", P.hadActivity, "activity"), *_TIME_ROLE))),
-    ("ends", _Kind("end", P.wasEndedBy, (P.End,), (), "activity", "activity", "trigger", "entity", P.entity,
-                   (("ender", P.hadActivity, "activity"), *_TIME_ROLE))),
-    ("associations", _Kind("association", P.wasAssociatedWith, (P.Association,), (V.WasAssociatedWith,), "activity",
-                           "activity", "agent", "agent", P.agent,
-                           (("role", P.hadRole, None), ("plan", P.hadPlan, "entity")))),
-    ("attributions", _Kind("attribution", P.wasAttributedTo, (P.Attribution,), (V.WasAttributedTo,), "entity",
-                           "entity", "agent", "agent", P.agent, (("role", P.hadRole, None),))),
-    ("delegations", _Kind("delegation", P.actedOnBehalfOf, (P.Delegation,), (), "delegate", "agent", "responsible",
-                          "agent", P.agent, (("activity", P.hadActivity, "activity"), ("role", P.hadRole, None)))),
-    ("derivations", _Kind("derivation", P.wasDerivedFrom, (P.Derivation,), (V.WasDerivedFrom,), "generated", "entity",
-                          "used", "entity", P.entity,
-                          (("activity", P.hadActivity, "activity"), ("generation", P.hadGeneration, "generation"),
-                           ("usage", P.hadUsage, "usage")))),
-    ("communications", _Kind("communication", P.wasInformedBy, (P.Communication,), (V.WasInformedBy,), "informed",
-                             "activity", "informant", "activity", P.activity)),
-    ("influences", _Kind("influence", P.wasInfluencedBy, (P.Influence,), (), "influencee", None, "influencer", None,
-                         P.influencer)),
+    ("usages", _kind("used", "activity", "entity", *_TIME_ROLE)),
+    ("generations", _kind("wasGeneratedBy", "entity", "activity", *_TIME_ROLE)),
+    ("invalidations", _kind("wasInvalidatedBy", "entity", "activity", *_TIME_ROLE)),
+    ("starts", _kind("wasStartedBy", "activity", "trigger", ("starter", P.hadActivity, "activity"), *_TIME_ROLE)),
+    ("ends", _kind("wasEndedBy", "activity", "trigger", ("ender", P.hadActivity, "activity"), *_TIME_ROLE)),
+    ("associations", _kind("wasAssociatedWith", "activity", "agent", _ROLE, ("plan", P.hadPlan, "entity"))),
+    ("attributions", _kind("wasAttributedTo", "entity", "agent", _ROLE)),
+    ("delegations", _kind("actedOnBehalfOf", "delegate", "responsible", ("activity", P.hadActivity, "activity"),
+                          _ROLE)),
+    ("derivations", _kind("wasDerivedFrom", "generated", "used", ("activity", P.hadActivity, "activity"),
+                          ("generation", P.hadGeneration, "generation"), ("usage", P.hadUsage, "usage"))),
+    ("communications", _kind("wasInformedBy", "informed", "informant")),
+    ("influences", _kind("wasInfluencedBy", "influencee", "influencer")),
 )  # fmt: skip
-#: A derivation subtype: its shortcut and its qualifier, written besides the plain ones.
-_SUBTYPE_LINKS = {
-    "Revision": (P.wasRevisionOf, P.qualifiedRevision),
-    "Quotation": (P.wasQuotedFrom, P.qualifiedQuotation),
-    "PrimarySource": (P.hadPrimarySource, P.qualifiedPrimarySource),
-}
+#: A derivation's subtype (``Revision`` …) → its relation, written besides the plain one.
+_SUBTYPES = {r.node_class[len(PROV):]: r for r in RELATIONS if r.general == "wasDerivedFrom"}
+_CONFIGURATION = BY_NAME["wasConfiguredBy"]
 
 
 @dataclass
@@ -276,20 +261,21 @@ class Encoder:
 
     def _relation(self, w: _GraphWriter, rel: Any, kind: _Kind, kinds: dict[str, str]) -> None:
         """Write one relation: its shortcut (when it names its object) and its qualified node."""
+        relation = kind.relation
         subject_id, target_id = getattr(rel, kind.subject), getattr(rel, kind.target)
-        subject = self.iri(kind.subject_kind or kinds.get(subject_id, "entity"), subject_id)
+        subject = self.iri(_end_kind(relation.subject_kind, subject_id, kinds), subject_id)
         target = None
         if target_id is not None:
-            target = self.iri(kind.target_kind or kinds.get(target_id, "entity"), target_id)
-        subtype = _derivation_type(rel) if kind.name == "derivation" else ()
+            target = self.iri(_end_kind(relation.object_kind, target_id, kinds), target_id)
+        subtype = _subtype(rel) if relation.name == "wasDerivedFrom" else None
         node = self._relation_node(rel, kind, subject, target)
-        classes = kind.classes + (kind.voprov if target is not None else ()) + subtype
-        for shortcut, qualifier in ((kind.shortcut, P["qualified" + kind.name.capitalize()]), *_subtype_links(subtype)):
+        for said in (relation, subtype) if subtype else (relation,):
             if target is not None:
-                w.add(subject, shortcut, target)
-            w.add(subject, qualifier, node)
-        w.types(node, classes)
-        w.add(node, kind.target_property, target)
+                w.add(subject, _term(said.shortcut), target)
+            w.add(subject, _term(said.qualifier), node)
+        provdm = relation.provdm_class if target is not None else None
+        w.types(node, [_term(cls) for cls in (relation.node_class, provdm, subtype and subtype.node_class) if cls])
+        w.add(node, _term(relation.target), target)
         for field_name, predicate, node_kind in kind.details:
             value = getattr(rel, field_name)
             if value is not None and node_kind is not None:
@@ -297,22 +283,23 @@ class Encoder:
             w.add(node, predicate, value)
         description = getattr(rel, "description", None)
         if description:
-            w.add(node, V.isDescribedBy, self.iri(f"description/{kind.name}", description))
+            w.add(node, V.isDescribedBy, self.iri(f"description/{relation.iri_kind}", description))
         w.extra(node, rel.extra)
 
     def _relation_node(self, rel: Any, kind: _Kind, subject: NamedNode, target: NamedNode | None) -> NamedNode:
         """The relation's own IRI, or one made from what it links and says."""
+        name = kind.relation.name
         if rel.id is not None:
-            return self.iri(kind.name, rel.id)
+            return self.iri(kind.relation.iri_kind, rel.id)
         # At most one generation per entity: its node does not depend on the
         # role, so a record that knows the role and one that does not agree.
-        fields = [name for name, _, _ in kind.details if not (kind.name == "generation" and name == "role")]
-        parts = [_key_text(getattr(rel, name)) for name in fields]
-        if kind.name == "derivation":
+        fields = [field for field, _, _ in kind.details if not (name == "wasGeneratedBy" and field == "role")]
+        parts = [_key_text(getattr(rel, field)) for field in fields]
+        if name == "wasDerivedFrom":
             parts.append(rel.type or "")
         if rel.extra:
             parts.append(_key_text(rel.extra))
-        return self.iri(kind.name, digest(subject.value, target.value if target else "", *parts))
+        return self.iri(kind.relation.iri_kind, digest(subject.value, target.value if target else "", *parts))
 
     def _configuration(self, w: _GraphWriter, r: m.Record) -> None:
         for p in r.parameters:
@@ -339,11 +326,11 @@ class Encoder:
 
     def _configured(self, w: _GraphWriter, activity: str, artefact: NamedNode, kind: str) -> None:
         subject = self.iri("activity", activity)
-        w.add(subject, V.wasConfiguredBy, artefact)
-        node = self.iri("configuration", digest(subject.value, artefact.value))
-        w.add(subject, V.qualifiedConfiguration, node)
-        w.types(node, (P.Influence, V.WasConfiguredBy))
-        w.add(node, V.artefact, artefact)
+        w.add(subject, _term(_CONFIGURATION.shortcut), artefact)
+        node = self.iri(_CONFIGURATION.iri_kind, digest(subject.value, artefact.value))
+        w.add(subject, _term(_CONFIGURATION.qualifier), node)
+        w.types(node, (P.Influence, _term(_CONFIGURATION.node_class)))
+        w.add(node, _term(_CONFIGURATION.target), artefact)
         w.add(node, V.artefactType, kind)
 
     # -- descriptions ------------------------------------------------------
@@ -399,16 +386,23 @@ def _node_kinds(record: m.Record) -> dict[str, str]:
     return kinds
 
 
-def _derivation_type(d: m.Derivation) -> tuple[NamedNode, ...]:
+def _end_kind(kind: str, local: str, kinds: dict[str, str]) -> str:
+    """The IRI kind of a relation's end: the relation's, or for ``"any"`` what the record makes it."""
+    return kinds.get(local, "entity") if kind == "any" else kind
+
+
+def _subtype(d: m.Derivation) -> Relation | None:
     if d.type is None:
-        return ()
-    if d.type not in _SUBTYPE_LINKS:
-        raise ValueError(f"derivation of {d.generated!r} has type {d.type!r}, not one of {', '.join(_SUBTYPE_LINKS)}")
-    return (P[d.type],)
+        return None
+    if d.type not in _SUBTYPES:
+        raise ValueError(f"derivation of {d.generated!r} has type {d.type!r}, not one of {', '.join(_SUBTYPES)}")
+    return _SUBTYPES[d.type]
 
 
-def _subtype_links(subtype: tuple[NamedNode, ...]) -> tuple[tuple[NamedNode, NamedNode], ...]:
-    return tuple(_SUBTYPE_LINKS[cls.value[len(PROV):]] for cls in subtype)
+@cache
+def _term(iri: str) -> NamedNode:
+    """The term of a vocabulary IRI, made once."""
+    return NamedNode(iri)
 
 
 def _key_text(value: Any) -> str:
