@@ -4,11 +4,12 @@ The options are those of the IVOA ProvSAP protocol: several start ids,
 ``DEPTH``, ``DIRECTION``, ``MEMBERS``, ``AGENT`` and ``MODEL``, plus whether
 descriptions and configuration come along.
 
-Everything runs inside the store as SPARQL, in a fixed number of queries
+Everything runs inside the store as SPARQL, in at most four queries
 whatever the size of the answer, on an embedded or a remote store alike:
-one SELECT walks the graph with property paths and collects the nodes, one
-CONSTRUCT fetches what is said about them, one more describes any other
-resource the answer mentions.
+one SELECT walks the graph with property paths, one collects what comes
+along with the nodes walked, one CONSTRUCT fetches what is said about them,
+one more describes any other resource the answer mentions. Every query
+starts from bound nodes, so its cost follows the answer, not the store.
 
 A step is one PROV relation: entity → the activity that generated it,
 activity → an entity it used, entity → an entity it was derived from,
@@ -64,7 +65,7 @@ _LINKS = {
                                  "hadReference")),
 }  # fmt: skip
 #: The properties from a node to its qualified relation nodes, as SPARQL values.
-_QUALIFIERS = " ".join(f"<{qualifier}>" for qualifier in QUALIFIERS)
+_QUALIFIERS = "|".join(f"<{qualifier}>" for qualifier in QUALIFIERS)  # a path: from ?n to its qualified nodes
 _TYPE = RDF + "type"
 
 
@@ -190,22 +191,31 @@ def _path(walk: _Walk, depth: int | None) -> str:
 
 
 def _reach(store: Store, start: list[NamedNode], walk: _Walk) -> set[NamedNode]:
-    """Every resource of the answer, in one SELECT: the walk, then what comes along."""
-    values = " ".join(map(str, start))
-    walked = f"{{ SELECT DISTINCT ?x WHERE {{ VALUES ?start {{ {values} }} ?start {_path(walk, walk.depth)} ?x }} }}"
-    branches = ["{ }"]  # the walked node itself, ?n unbound
+    """Every resource of the answer: the walk, then what comes along with the nodes walked.
+
+    Each query starts from bound nodes (a ``VALUES`` block inside every
+    branch), so its cost follows the answer, not the store.
+    """
+    starts = f"VALUES ?start {{ {' '.join(map(str, start))} }}"
+    walked = _select(store, f"{starts} ?start {_path(walk, walk.depth)} ?n")
+    values = f"VALUES ?x {{ {' '.join(map(str, walked))} }}"
+    branches = []
     if walk.configuration:
-        branches.append("{ ?x voprov:wasConfiguredBy ?n }")
+        branches.append(f"{values} ?x voprov:wasConfiguredBy ?n")
     if walk.descriptions:
-        branches.append(f"{{ ?x {_DESCRIBED} ?n FILTER(?n != ?x) }}")
-    parts = [f"{{ {walked} {' UNION '.join(branches)} }}"]
-    if walk.agents and walk.depth != 0:
-        before = walked if walk.depth is None else walked.replace(
-            _path(walk, walk.depth), _path(walk, walk.depth - 1))
-        parts.append(f"{{ {before} ?x {_AGENT_STEP} ?n }}")
-    query = sparql_prefixes() + f"""SELECT DISTINCT ?m WHERE {{
-        {{ {' UNION '.join(parts)} }} BIND(COALESCE(?n, ?x) AS ?m) }}"""
-    return {row["m"] for row in store.query(query) if isinstance(row["m"], NamedNode)}
+        branches.append(f"{values} ?x {_DESCRIBED} ?n FILTER(?n != ?x)")
+    if walk.agents and walk.depth is None:
+        branches.append(f"{values} ?x {_AGENT_STEP} ?n")
+    elif walk.agents and walk.depth > 0:  # an agent is one step from a node walked in depth - 1 steps
+        branches.append(f"{starts} ?start {_path(walk, walk.depth - 1)}/{_AGENT_STEP} ?n")
+    along = _select(store, " UNION ".join(f"{{ {branch} }}" for branch in branches)) if branches else set()
+    return walked | along
+
+
+def _select(store: Store, pattern: str) -> set[NamedNode]:
+    """The IRIs ``?n`` takes in ``pattern``."""
+    rows = store.query(sparql_prefixes() + f"SELECT DISTINCT ?n WHERE {{ {pattern} }}")
+    return {row["n"] for row in rows if isinstance(row["n"], NamedNode)}
 
 
 def _subgraph(store: Store, nodes: set[NamedNode]) -> list[Triple]:
@@ -213,11 +223,10 @@ def _subgraph(store: Store, nodes: set[NamedNode]) -> list[Triple]:
     the description of every other resource they mention."""
     if not nodes:
         return []
-    values = " ".join(map(str, nodes))
+    values = f"VALUES ?n {{ {' '.join(map(str, nodes))} }}"
     query = sparql_prefixes() + f"""
         CONSTRUCT {{ ?n ?p ?o . ?q ?qp ?qo }} WHERE {{
-          VALUES ?n {{ {values} }}
-          {{ ?n ?p ?o }} UNION {{ VALUES ?qualifier {{ {_QUALIFIERS} }} ?n ?qualifier ?q . ?q ?qp ?qo }}
+          {{ {values} ?n ?p ?o }} UNION {{ {values} ?n {_QUALIFIERS} ?q . ?q ?qp ?qo }}
         }}"""
     triples = _keep_closed(list(store.query(query)), {n.value for n in nodes})
     return triples + _mentioned(store, triples)
