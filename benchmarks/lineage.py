@@ -236,12 +236,9 @@ def spawn(args: argparse.Namespace, child: str, size: int) -> dict:
                "--workdir", args.workdir, "--repeats", str(args.repeats), "--budget", str(args.budget),
                "--seed", str(args.seed), "--fan-in", str(args.fan_in), "--rdflib-memory", str(args.rdflib_memory)]
     found: dict = {"starts": {}}
-    current = {"start": None}
 
     def on_line(kind: str, payload: dict) -> None:
-        if kind == "STARTED":
-            current["start"] = payload["start"]
-        elif kind == "RESULT" and "start" in payload:
+        if kind == "RESULT" and "start" in payload:
             found["starts"][payload["start"]] = payload
         elif kind in ("RESULT", "OPENED"):
             found[kind.lower()] = payload
