@@ -17,7 +17,7 @@ from astropy.io import votable
 from lxml import etree
 from rdflib.namespace import PROV, RDF
 
-__all__ = ["RDF_PARSERS", "PROV_READERS", "activities_in", "parse_rdf", "read_prov", "all_records"]
+__all__ = ["PROV_READERS", "RDF_PARSERS", "activities_in", "all_records", "parse_rdf", "read_prov"]
 
 RDF_PARSERS = {"turtle": "turtle", "trig": "trig", "ntriples": "nt", "nquads": "nquads",
                "jsonld": "json-ld", "rdfxml": "xml"}
@@ -34,9 +34,7 @@ def parse_rdf(data: bytes, name: str) -> rdflib.Dataset:
 
 def read_prov(data: bytes, name: str) -> pm.ProvDocument:
     """A W3C PROV export read by ``prov.read``."""
-    if name == "provxml":
-        return prov.read(io.BytesIO(data), format="xml")
-    return prov.read(io.StringIO(data.decode("utf-8")), format=PROV_READERS[name])
+    return prov.read(io.BytesIO(data), format=PROV_READERS[name])
 
 
 def all_records(document: pm.ProvDocument) -> list:

@@ -37,7 +37,6 @@ those of the round trip (``test_roundtrip.py``).
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections import Counter
@@ -53,6 +52,7 @@ import pytest
 from conftest import DATA
 from lxml import etree
 from pyoxigraph import Literal, NamedNode, Quad
+from readback import PROV_READERS, read_prov
 
 from provrdf.api import ingest
 from provrdf.export import serialize, store_quads
@@ -69,8 +69,6 @@ CASES = {
     "fixtures": [p for folder in ("ctapipe", "gammapy", "w3c", "cross") for p in sorted((DATA / folder).iterdir())],
     "every_relation": [ROUNDTRIP / "every_relation.provn"],
 }
-#: provrdf format name → the ``prov`` package's
-PROV_FORMATS = {"provjson": "json", "provxml": "xml", "provjsonld": "jsonld", "provn": "provn"}
 #: Every PROV relation, by the local name of its record type.
 RELATIONS = ("Usage", "Generation", "Invalidation", "Start", "End", "Association", "Attribution", "Delegation",
              "Derivation", "Communication", "Influence", "Membership", "Specialization", "Alternate")  # fmt: skip
@@ -162,11 +160,6 @@ def _record_lines(lacking: Counter, more: Counter) -> list[str]:
     return lines
 
 
-def read(data: bytes, fmt: str) -> pm.ProvDocument:
-    """``data`` in provrdf's format ``fmt`` read by the ``prov`` package."""
-    return prov.read(io.BytesIO(data), format=PROV_FORMATS[fmt])
-
-
 # -- the exported stores -------------------------------------------------------------------------
 
 
@@ -186,7 +179,7 @@ class Exported:
             self.quads = store_quads(store)
             if name == "every_relation":
                 self.quads = [q for q in self.quads if q.graph_name != ingest_log_graph(store)]
-        self.output = {fmt: serialize(self.quads, fmt, base=self.base) for fmt in PROV_FORMATS}
+        self.output = {fmt: serialize(self.quads, fmt, base=self.base) for fmt in PROV_READERS}
         self.meant = to_prov_document(self.quads, self.base)
 
 
@@ -202,16 +195,16 @@ def exported(request) -> Exported:
     return exported_case(request.param)
 
 
-@pytest.mark.parametrize("fmt", sorted(PROV_FORMATS))
+@pytest.mark.parametrize("fmt", sorted(PROV_READERS))
 def test_output_reads_back_as_the_document_meant(exported, fmt):
-    found = difference(records(exported.meant), records(read(exported.output[fmt], fmt)))
+    found = difference(records(exported.meant), records(read_prov(exported.output[fmt], fmt)))
     assert not found, f"{exported.name} in {fmt}, read back, differs from the document meant:\n{found}"
 
 
 def test_every_relation_kind_is_exported():
     kinds = set()
     for name in CASES:
-        for bundle in records(read(exported_case(name).output["provjson"], "provjson")).values():
+        for bundle in records(read_prov(exported_case(name).output["provjson"], "provjson")).values():
             kinds |= {kind[len(PROV):] for kind, _, _ in bundle}
     assert set(RELATIONS) <= kinds
     assert {"Entity", "Activity", "Agent"} <= kinds

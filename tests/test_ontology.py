@@ -609,9 +609,8 @@ def test_every_exported_term_is_declared(capture_store, name):
     from provrdf.api import export
     from provrdf.formats import get_format
 
-    fmt = {"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG, "ntriples": RdfFormat.N_TRIPLES,
-           "nquads": RdfFormat.N_QUADS, "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML}[name]
     assert get_format(name).family == "rdf"
+    fmt = RdfFormat.from_media_type(get_format(name).media_type)
     quads = list(parse(export(capture_store, name), format=fmt))
     assert len(quads) > 1000
     assert _problems(quads, passthrough=_source_terms_in(quads)) == []

@@ -60,7 +60,8 @@ from typing import Any
 
 import prov
 import pytest
-from test_export_provdoc import PROV_FORMATS, Records, difference, read, record_key
+from readback import PROV_READERS, read_prov
+from test_export_provdoc import Records, difference, record_key
 
 from provrdf.api import export, ingest
 from provrdf.rdf.namespaces import XSD
@@ -198,12 +199,12 @@ def round_trip(document: Path, fmt: str, folder: Path) -> tuple[str, str, str]:
     source = prov.read(document, format="json")
     if fmt != "provjson":
         document = folder / (document.stem + _SUFFIXES[fmt])
-        document.write_text(source.serialize(format=PROV_FORMATS[fmt]))
-        source = prov.read(document, format=PROV_FORMATS[fmt])
+        document.write_text(source.serialize(format=PROV_READERS[fmt]))
+        source = prov.read(document, format=PROV_READERS[fmt])
     with open_store(":memory:") as store:
         report = ingest(store, [document], validate=fmt == "provjson")
         output, base = export(store, fmt), store.base
-    back = read(output, fmt)
+    back = read_prov(output, fmt)
     problems = "; ".join(str(rejection).splitlines()[0] for rejection in report.rejected)
     found = difference(equivalent_records(source), equivalent_records(back, base=base))
     by_value = found and difference(equivalent_records(source, by_value=True),
