@@ -156,13 +156,12 @@ def lineage(
         flattens it to plain PROV (see :func:`flatten_to_w3c`).
     """
     walk = _Walk(_direction(direction), _depth(depth), members, agents, descriptions, configuration)
-    if model.lower() not in MODELS:
-        raise OptionError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
+    model = _model(model)
     idents = [idents] if isinstance(idents, str) else list(idents)
     start = sorted({node for ident in idents for node in resolve(store, ident)}, key=lambda n: n.value)
     nodes = _reach(store, start, walk)
     triples = _subgraph(store, nodes)
-    if model.lower() == "w3c":
+    if model == "w3c":
         triples = flatten_to_w3c(triples)
     return Lineage(start=start, nodes=sorted(nodes, key=lambda n: n.value), triples=triples)
 
@@ -172,6 +171,12 @@ def _direction(direction: str) -> str:
         return DIRECTIONS[direction.lower()]
     except KeyError:
         raise OptionError(f"direction must be back or forth (forward), not {direction!r}") from None
+
+
+def _model(model: str) -> str:
+    if model.lower() not in MODELS:
+        raise OptionError(f"model must be one of {', '.join(MODELS)}, not {model!r}")
+    return model.lower()
 
 
 def _depth(depth: int | None) -> int | None:
