@@ -51,18 +51,18 @@ MODELS = ("ivoa", "w3c")
 #: Crossing from an entity to another view of the same file: free, in either direction.
 _SAME = "(prov:alternateOf|^prov:alternateOf)?"
 _AGENT_STEP = "(prov:wasAssociatedWith|prov:wasAttributedTo)/(prov:actedOnBehalfOf)*"
+#: From a description to the descriptions it owns or points to.
+_DESCRIPTION_LINKS = ("hasUsageDescription", "hasGenerationDescription", "hasParameterDescription",
+                      "hasConfigFileDescription", "entityDescription")
 _DESCRIBED = (
     "(voprov:wasConfiguredBy|prov:qualifiedUsage|prov:qualifiedGeneration)?/voprov:isDescribedBy/"
-    "(voprov:hasUsageDescription|voprov:hasGenerationDescription|voprov:hasParameterDescription"
-    "|voprov:hasConfigFileDescription|voprov:entityDescription)*"
+    f"({'|'.join(f'voprov:{name}' for name in _DESCRIPTION_LINKS)})*"
 )
 #: Properties linking two resources: kept only when both ends are in the answer.
 _LINKS = {
     *(r.shortcut for r in RELATIONS), *(r.inverse for r in RELATIONS if r.inverse),
     *(PROV + name for name in ("hadMember", "alternateOf", "specializationOf")),
-    *(VOPROV + name for name in ("isDescribedBy", "hasUsageDescription", "hasGenerationDescription",
-                                 "hasParameterDescription", "hasConfigFileDescription", "entityDescription",
-                                 "hadReference")),
+    *(VOPROV + name for name in ("isDescribedBy", "hadReference", *_DESCRIPTION_LINKS)),
 }  # fmt: skip
 #: The properties from a node to its qualified relation nodes, as SPARQL values.
 _QUALIFIERS = "|".join(f"<{qualifier}>" for qualifier in QUALIFIERS)  # a path: from ?n to its qualified nodes
