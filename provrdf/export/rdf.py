@@ -14,15 +14,6 @@ __all__ = ["OPTIONS", "write"]
 #: This writer takes no options.
 OPTIONS: frozenset[str] = frozenset()
 
-_RDF_FORMATS = {
-    "turtle": RdfFormat.TURTLE,
-    "trig": RdfFormat.TRIG,
-    "ntriples": RdfFormat.N_TRIPLES,
-    "nquads": RdfFormat.N_QUADS,
-    "jsonld": RdfFormat.JSON_LD,
-    "rdfxml": RdfFormat.RDF_XML,
-}
-
 
 def write(quads: list[Quad], fmt: Format, *, base: str) -> bytes:
     """``quads`` in the PROV-O serialization ``fmt``; named graphs merged where it has none."""
@@ -31,4 +22,4 @@ def write(quads: list[Quad], fmt: Format, *, base: str) -> bytes:
     items: Iterable[Quad | Triple] = quads
     if not fmt.datasets:
         items = list(dict.fromkeys(quad.triple for quad in quads))
-    return pyoxigraph.serialize(items, format=_RDF_FORMATS[fmt.name], prefixes=prefixes_for(base))
+    return pyoxigraph.serialize(items, format=RdfFormat.from_media_type(fmt.media_type), prefixes=prefixes_for(base))
