@@ -29,7 +29,6 @@ _STORE = click.option(
     "--store", "location", default=None, metavar="LOC",
     help="Store location: a folder for the embedded store [default: $PROVRDF_STORE, else ./provstore].",
 )
-_PNG = b"\x89PNG"
 _SOURCES = click.argument("sources", nargs=-1, required=True, metavar="SOURCES...")
 _INPUT_FORMAT = click.option(
     "--format", "input_format", default="auto", show_default=True,
@@ -220,7 +219,7 @@ def lineage(location: str | None, direction: str, depth: str, members: bool, age
             _write(render_tree(result, DIRECTIONS[direction.lower()]).encode("utf-8") + b"\n", output)
         else:
             options = _given(rankdir=rankdir, member_limit=member_limit)
-            _write(api.export(store, fmt, result=result, **options), output)
+            _write(api.export(store, fmt, result=result, **options), output, get_format(fmt).binary)
 
 
 @main.command()
@@ -233,13 +232,15 @@ def export(location: str | None, graph: str | None, fmt: str, rankdir: str | Non
            output: Path | None) -> None:
     """Write the store (or one graph) in a W3C, VO or picture format."""
     with _failures(), api.open_store(location) as store:
-        _write(api.export(store, fmt, graph=graph, **_given(rankdir=rankdir, member_limit=member_limit)), output)
+        data = api.export(store, fmt, graph=graph, **_given(rankdir=rankdir, member_limit=member_limit))
+        _write(data, output, get_format(fmt).binary)
 
 
-def _write(data: bytes, output: Path | None) -> None:
+def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
+    """``data`` to ``output``, or to stdout (a text ending in a newline)."""
     if output is None:
         stdout = sys.stdout.buffer
-        stdout.write(data if data.endswith(b"\n") or data.startswith(_PNG) else data + b"\n")
+        stdout.write(data if binary or data.endswith(b"\n") else data + b"\n")
         stdout.flush()
     else:
         output.write_bytes(data)

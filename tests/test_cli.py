@@ -266,3 +266,10 @@ def test_every_format_from_the_capture_fixtures(capture_cli, expected_activities
             assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
         else:
             assert activities_in(out.read_bytes(), fmt) == expected, f"{args[0]} --format {fmt}"
+
+
+def test_a_binary_picture_goes_to_stdout_unchanged(capture_cli, tmp_path, graphviz_dot):
+    out = tmp_path / "lineage.png"
+    assert capture_cli("lineage", "--format", "png", "-o", out, CUBE).exit_code == 0
+    piped = capture_cli("lineage", "--format", "png", CUBE)
+    assert piped.exit_code == 0 and piped.stdout_bytes == out.read_bytes()
