@@ -69,7 +69,13 @@ def is_external(local: str) -> bool:
     return local.startswith("<") and local.endswith(">")
 
 
+_DIGEST_LENGTH = 24
+#: A regular expression for a :func:`digest` as it ends a minted IRI (where an
+#: all-digit digest gets :func:`mint`'s ``_``).
+DIGEST_PATTERN = f"_?[0-9a-f]{{{_DIGEST_LENGTH}}}"
+
+
 def digest(*parts: str) -> str:
     """A short stable local id made from several parts (for qualified relation nodes)."""
     joined = "\x1f".join(parts).encode("utf-8")
-    return hashlib.sha256(joined).hexdigest()[:24]
+    return hashlib.sha256(joined).hexdigest()[:_DIGEST_LENGTH]

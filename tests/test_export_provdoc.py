@@ -58,7 +58,7 @@ from provrdf.api import ingest
 from provrdf.export import serialize, store_quads
 from provrdf.export.provdoc import ncname_split, to_prov_document
 from provrdf.formats import get_format
-from provrdf.identifiers import NAME_TAIL
+from provrdf.identifiers import NAME_TAIL, mint
 from provrdf.ingest import ingest_log_graph
 from provrdf.rdf.namespaces import PROV, RDF, XSD
 from provrdf.store import open_store
@@ -353,3 +353,14 @@ def test_the_writer_takes_no_options():
 
     with pytest.raises(FormatError, match="takes no option"):
         serialize([], get_format("provjson"), base=BASE, rankdir="LR")
+
+
+def test_a_relation_named_by_an_all_digit_digest_is_still_written_without_id():
+    """``mint`` puts a ``_`` before an all-digit end; the writer still knows the name is a digest."""
+    usage = mint(BASE, "usage", "1" * 24)
+    assert usage == f"{BASE}usage/_{'1' * 24}"
+    quads = _quads((BASE + "activity/a", PROV + "used", BASE + "entity/e"),
+                   (BASE + "activity/a", PROV + "qualifiedUsage", usage),
+                   (usage, RDF + "type", PROV + "Usage"), (usage, PROV + "entity", BASE + "entity/e"))
+    used = [record for record in _only_bundle(quads) if record[0] == PROV + "Usage"]
+    assert len(used) == 1 and used[0][1] is None

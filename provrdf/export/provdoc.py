@@ -52,6 +52,7 @@ from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
 from provrdf.export.qnames import Names, ncname_split
 from provrdf.formats import Format
+from provrdf.identifiers import DIGEST_PATTERN
 from provrdf.rdf.namespaces import PROV, RDF, RDFS, XSD
 from provrdf.rdf.relations import BY_NAME, RELATION_CLASSES, RELATIONS, Relation
 from provrdf.timeutil import parse_time
@@ -170,7 +171,7 @@ class _Converter:
     def __init__(self, base: str) -> None:
         self.document = pm.ProvDocument()
         self.name = Names(self.document, base)
-        self.minted = re.compile(f"{re.escape(base)}({'|'.join(_MINTED_KINDS)})/[0-9a-f]{{24}}\\Z")
+        self.minted = re.compile(f"{re.escape(base)}({'|'.join(_MINTED_KINDS)})/{DIGEST_PATTERN}\\Z")
 
     def convert(self, quads: Iterable[Quad]) -> pm.ProvDocument:
         graphs: dict[Any, list[Quad]] = defaultdict(list)
