@@ -273,3 +273,8 @@ def test_a_binary_picture_goes_to_stdout_unchanged(capture_cli, tmp_path, graphv
     assert capture_cli("lineage", "--format", "png", "-o", out, CUBE).exit_code == 0
     piped = capture_cli("lineage", "--format", "png", CUBE)
     assert piped.exit_code == 0 and piped.stdout_bytes == out.read_bytes()
+
+
+def test_export_of_a_graph_that_is_no_iri_is_a_usage_error(capture_cli):
+    result = capture_cli("export", "--graph", "not an iri", "--format", "turtle")
+    assert result.exit_code == 2 and "'not an iri' is not an IRI" in result.output

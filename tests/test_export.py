@@ -12,7 +12,7 @@ from rdflib.namespace import PROV, RDF, XSD
 from readback import RDF_PARSERS, activities_in, all_records, parse_rdf, read_prov
 
 from provrdf.api import export, lineage
-from provrdf.errors import FormatError
+from provrdf.errors import FormatError, OptionError
 from provrdf.export import store_quads
 from provrdf.export.provdoc import to_prov_document
 from provrdf.formats import FORMATS, get_format
@@ -93,3 +93,10 @@ def test_unknown_format_lists_the_known_ones():
 
 def activity_iri(store, step: int) -> str:
     return mint(store.base, "activity", CHAIN[step][0])
+
+
+@pytest.mark.parametrize("graph, message", [("not an iri", "is not an IRI"),
+                                             ("https://example.org/no-such-graph", "no graph named")])
+def test_a_graph_that_is_no_iri_or_not_stored_is_an_option_error(chain_store, graph, message):
+    with pytest.raises(OptionError, match=message):
+        export(chain_store, "turtle", graph=graph)

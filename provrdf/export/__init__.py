@@ -19,7 +19,7 @@ from typing import Any
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, Triple
 
-from provrdf.errors import FormatError
+from provrdf.errors import FormatError, OptionError
 from provrdf.formats import Format, get_format
 from provrdf.rdf.namespaces import PREFIXES
 from provrdf.store.base import INTERNAL_GRAPHS, Store
@@ -42,10 +42,27 @@ def prefixes_for(base: str) -> dict[str, str]:
 
 
 def store_quads(store: Store, graph: str | None = None) -> list[Quad]:
-    """The quads of the whole store (its bookkeeping graphs left out) or of one named graph."""
+    """The quads of the whole store (its bookkeeping graphs left out) or of one named graph.
+
+    Raises
+    ------
+    OptionError
+        When ``graph`` is not an IRI, or no graph of the store has that name.
+    """
     if graph is not None:
-        return list(store.quads(NamedNode(graph)))
+        return _graph_quads(store, graph)
     return [quad for quad in store.quads() if quad.graph_name not in INTERNAL_GRAPHS]
+
+
+def _graph_quads(store: Store, graph: str) -> list[Quad]:
+    try:
+        name = NamedNode(graph)
+    except ValueError as err:
+        raise OptionError(f"graph {graph!r} is not an IRI ({err})") from None
+    quads = list(store.quads(name))
+    if not quads:
+        raise OptionError(f"no graph named <{graph}> in {store.location}")
+    return quads
 
 
 def triples_to_quads(triples: Iterable[Triple]) -> list[Quad]:
