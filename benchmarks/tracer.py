@@ -13,7 +13,7 @@ peak memory is its own):
 
   untraced  the plain function: the baseline, without provrdf (not even imported)
   log       ``@Tracer(path).trace``: events appended to a gammapy/logprov log file
-  store     ``@Tracer(store).trace``: events buffered in memory, then grouped into
+  store     ``@Tracer(StoreSink(store)).trace``: events buffered in memory, then grouped into
             records and ingested (SHACL-validated) into an on-disk store at ``close()``;
             the calls and the ingest are timed apart
 
@@ -109,13 +109,14 @@ def run_log(name: str, n: int, work: Path) -> dict:
 
 def run_store(name: str, n: int, work: Path, validate: bool) -> dict:
     from provrdf.capture.tracer import Tracer
+    from provrdf.ingest import StoreSink
     from provrdf.store import open_store
 
     func, argument = _workload(name, work)
     location = work / f"{name}.store"
     shutil.rmtree(location, ignore_errors=True)
     store = open_store(location)
-    tracer = Tracer(store, session_name=f"bench-{name}", flush_every=n + 1, validate=validate)
+    tracer = Tracer(StoreSink(store, validate=validate), session_name=f"bench-{name}", flush_every=n + 1)
     traced = tracer.trace(func)
     wall = _loop(traced, argument, n)
     began = time.perf_counter()

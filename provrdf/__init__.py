@@ -12,10 +12,8 @@ The operations are in :mod:`provrdf.api` and re-exported here::
     provrdf.ingest(store, ["ctapipe-process.provenance.log"])
 """
 
-__version__ = "0.1.0"
-
-# Imported after __version__ (the ingest log records it). Binding the functions
-# here also makes ``provrdf.lineage`` the function, not the module of that name.
+# Binding the functions here makes ``provrdf.lineage`` the function, not the
+# module of that name.
 from provrdf.api import (
     describe,
     export,
@@ -26,5 +24,6 @@ from provrdf.api import (
     query,
     validate,
 )
+from provrdf.version import __version__
 
 __all__ = ["__version__", "describe", "export", "format_results", "ingest", "lineage", "open_store", "query", "validate"]

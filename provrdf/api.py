@@ -26,7 +26,7 @@ from provrdf.store import Store, open_store
 from provrdf.store.base import QueryResult, sparql_prefixes
 
 if TYPE_CHECKING:
-    from provrdf.capture.definition import Definitions
+    from provrdf.capture.gammapy.definition import Definitions
 
 __all__ = ["describe", "export", "format_results", "ingest", "lineage", "open_store", "query", "validate"]
 
@@ -75,7 +75,7 @@ def describe(store: Store, definition: str | Path, *, validate: bool = True) -> 
 def _definitions(path: str | Path | None) -> Definitions | None:
     if path is None:
         return None
-    from provrdf.capture import definition
+    from provrdf.capture.gammapy import definition
 
     return definition.load(Path(path))
 

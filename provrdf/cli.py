@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from provrdf import __version__, api
+from provrdf import api
+from provrdf.version import __version__
 from provrdf.capture import READERS, is_database_url
 from provrdf.errors import Error, FormatError, OptionError
 from provrdf.export.tree import render_tree

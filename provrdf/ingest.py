@@ -10,38 +10,30 @@ record.
 from __future__ import annotations
 
 import hashlib
-import posixpath
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode
 
-from provrdf import __version__
 from provrdf.capture import display_url, get_reader, is_database_url, read_database
 from provrdf.capture import read as read_source
-from provrdf.capture.common import file_path
 from provrdf.errors import Error, ParseError
+from provrdf.ingest_log import IngestLog
+from provrdf.link import same_file_links
 from provrdf.model import Record
 from provrdf.rdf.encode import Encoded, Encoder
-from provrdf.rdf.terms import LABEL, TYPE, P, R, V, literal
-from provrdf.store.base import LOCATIONS_GRAPH, Store
+from provrdf.store.base import Store
 from provrdf.validate import Issue, Validator
 
 if TYPE_CHECKING:
-    from provrdf.capture.definition import Definitions
+    from provrdf.capture.gammapy.definition import Definitions
 
-__all__ = ["IngestReport", "Ingester", "Rejection", "ingest_log_graph", "location_variants", "same_file_links"]
+__all__ = ["IngestReport", "Ingester", "Rejection", "StoreSink"]
 
 #: Records validated together in one pySHACL run.
 BATCH_SIZE = 64
-
-
-def ingest_log_graph(store: Store) -> NamedNode:
-    """The named graph of the ingest log: which source produced which bundles."""
-    return NamedNode(f"{store.base}graph/ingest-log")
 
 
 @dataclass
@@ -91,7 +83,7 @@ class Ingester:
         Called once per record read, stored or not (for progress bars).
     definitions
         Descriptions (from a ``definition.yaml``) to link every record to
-        before it is checked; see :mod:`provrdf.capture.definition`.
+        before it is checked; see :mod:`provrdf.capture.gammapy.definition`.
     """
 
     def __init__(
@@ -110,6 +102,7 @@ class Ingester:
         self.on_record = on_record or (lambda: None)
         self.report = IngestReport()
         self._written: dict[NamedNode, int] = {}  # description graph → hash of its quads
+        self.log = IngestLog(store, self.encoder) if store is not None else None
 
     def run(self, sources: Iterable[str | Path], format: str = "auto") -> IngestReport:
         """Ingest every source (a file, or a database URL); return the accumulated report.
@@ -162,7 +155,7 @@ class Ingester:
         if sha256 is None:
             items = list(items)
             sha256 = hashlib.sha256(repr(items).encode("utf-8")).hexdigest()
-        run = self._log_run(source, sha256, reader)
+        run = self.log.run(source, sha256, reader) if self.log is not None else None
         for batch in _batches(items, BATCH_SIZE):
             self._batch(batch, run)
         return self.report
@@ -206,7 +199,7 @@ class Ingester:
             if graph != encoded.graph and self._written.get(graph) != digest:
                 graphs[graph] = quads
                 self._written[graph] = digest
-        also = self._log_entries(encoded.graph if own else None, run) + index
+        also = (self.log.entries(encoded.graph, run) if own and self.log else []) + index
         try:
             self.store.replace(graphs, also)
         except Error as err:
@@ -217,110 +210,6 @@ class Ingester:
         self.report.stored += 1
         self.report.quads += sum(len(q) for q in graphs.values()) + len(also)
 
-    def _log_entries(self, bundle: NamedNode | None, run: NamedNode | None) -> list[Quad]:
-        """The ingest-log quads of one stored record (none for a record of descriptions only)."""
-        if bundle is None:
-            return []
-        log = ingest_log_graph(self.store)
-        also = [Quad(bundle, TYPE, P.Bundle, log), Quad(bundle, TYPE, P.Entity, log)]
-        if run is not None:
-            also.append(Quad(run, P.generated, bundle, log))
-        return also
-
-    # -- the ingest log ------------------------------------------------------
-
-    def _log_run(self, path: Path | str, sha256: str, reader: str) -> NamedNode | None:
-        """The ingest-log entry of this source content, written once per content."""
-        if self.store is None:
-            return None
-        log = ingest_log_graph(self.store)
-        run = self.encoder.iri("ingest", sha256)
-        source = self.encoder.iri("source", sha256)
-        location = Literal(str(path))
-        quads = [Quad(source, P.atLocation, location, log)]
-        if not self.store.ask(f"ASK {{ GRAPH {log} {{ {run} ?p ?o }} }}"):
-            agent = self.encoder.iri("agent", f"software/provrdf/{__version__}")
-            now = datetime.now(timezone.utc).replace(microsecond=0)
-            quads += [
-                Quad(run, TYPE, P.Activity, log),
-                Quad(run, TYPE, R.IngestRun, log),
-                Quad(run, P.startedAtTime, literal(now), log),
-                Quad(run, P.used, source, log),
-                Quad(run, R.reader, Literal(reader), log),
-                Quad(run, P.wasAssociatedWith, agent, log),
-                Quad(source, TYPE, P.Entity, log),
-                Quad(source, TYPE, R.Source, log),
-                Quad(source, R.sha256, Literal(sha256), log),
-                Quad(agent, TYPE, P.Agent, log),
-                Quad(agent, TYPE, P.SoftwareAgent, log),
-                Quad(agent, LABEL, Literal(f"provrdf {__version__}"), log),
-                Quad(agent, R.softwareVersion, Literal(__version__), log),
-            ]
-        self.store.replace({}, quads)
-        return run
-
-
-def same_file_links(store: Store, quads: list[Quad]) -> tuple[list[Quad], list[Quad]]:
-    """``prov:alternateOf`` links from the entities of ``quads`` to stored entities at the same location.
-
-    Tools name a file differently (a CTAO product id, a content hash, an
-    OPUS store id) but record where it was; two entities at the same
-    ``prov:atLocation`` are two views of one file, and the link lets a
-    lineage cross from one tool's output to the next tool's input.
-    Parameters and configuration files are not linked.
-
-    Returns
-    -------
-    links, index
-        The links, for the record's own graph, and the entries of
-        :data:`~provrdf.store.base.LOCATIONS_GRAPH` that the record adds.
-    """
-    kinds: dict[NamedNode, set] = {}
-    located: list[tuple[NamedNode, Literal]] = []
-    for quad in quads:
-        if quad.predicate == TYPE:
-            kinds.setdefault(quad.subject, set()).add(quad.object)
-        elif quad.predicate == P.atLocation and isinstance(quad.object, Literal):
-            located.append((quad.subject, quad.object))
-    files = [
-        (node, location)
-        for node, location in located
-        if P.Entity in kinds.get(node, ()) and not kinds[node] & {V.Parameter, V.ConfigFile}
-    ]
-    if not files:
-        return [], []
-    values = " ".join(
-        f"({node} {Literal(variant)})" for node, location in files for variant in location_variants(location.value)
-    )
-    rows = store.query(
-        f"""SELECT DISTINCT ?e ?other WHERE {{
-          VALUES (?e ?location) {{ {values} }}
-          GRAPH {LOCATIONS_GRAPH} {{ ?other {R.fileLocation} ?location }}
-          FILTER(?other != ?e)
-        }}"""
-    )
-    graph = quads[0].graph_name
-    links = [Quad(row["e"], P.alternateOf, row["other"], graph) for row in rows]
-    return links, [Quad(node, R.fileLocation, location, LOCATIONS_GRAPH) for node, location in files]
-
-
-def location_variants(location: str) -> list[str]:
-    """The spellings under which a tool may have recorded the same file.
-
-    >>> location_variants("file:///data/dl2/run1.h5")
-    ['file:///data/dl2/run1.h5', '/data/dl2/run1.h5']
-    >>> location_variants("/data/./dl2/run1.h5")
-    ['/data/./dl2/run1.h5', '/data/dl2/run1.h5', 'file:///data/dl2/run1.h5']
-    """
-    variants = [location]
-    if location.startswith("file://"):
-        variants.append(file_path(location))
-    elif location.startswith("/"):
-        path = posixpath.normpath(location)
-        variants += [path, "file://" + path]
-    return list(dict.fromkeys(variants))
-
-
 def _batches(items: Iterable[Record | ParseError], size: int) -> Iterator[list[Record | ParseError]]:
     batch: list[Record | ParseError] = []
     for item in items:
@@ -330,3 +219,33 @@ def _batches(items: Iterable[Record | ParseError], size: int) -> Iterator[list[R
             batch = []
     if batch:
         yield batch
+
+
+class StoreSink:
+    """A record sink that checks and stores what a tracer hands over (see :class:`~provrdf.capture.tracer.Tracer`).
+
+    Parameters
+    ----------
+    store
+        Where the records go.
+    validate
+        Check each record with the SHACL shapes before storing it.
+
+    Examples
+    --------
+    >>> from provrdf.store import open_store
+    >>> sink = StoreSink(open_store(":memory:"))
+    >>> sink([], "tracer:demo", "tracer").stored
+    0
+    """
+
+    def __init__(self, store: Store, *, validate: bool = True) -> None:
+        self.store = store
+        self.ingester = Ingester(store, validate=validate)
+
+    def __call__(self, items: Iterable[Record | ParseError], source: str, reader: str) -> IngestReport:
+        """Ingest one batch; the report covers every batch so far."""
+        return self.ingester.records(items, source, reader)
+
+    def __repr__(self) -> str:
+        return f"<StoreSink {self.store.location}>"

@@ -17,7 +17,7 @@ activity → the activity that informed it; with ``members``, collection →
 member; with ``agents``, activity or entity → its agent (and on to the
 agents it acted for), where the walk stops. Going forth follows the same
 relations the other way. Two entities linked by ``prov:alternateOf`` (the
-same file as two tools named it, see :func:`provrdf.ingest.same_file_links`)
+same file as two tools named it, see :func:`provrdf.link.same_file_links`)
 are one node for counting: crossing that link is not a step. Configuration
 (parameters, config files) and descriptions belong to the node they
 configure or describe: they are not steps.

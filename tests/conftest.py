@@ -1,52 +1,11 @@
-"""Shared fixtures: stores, and a small r0 → dl1 → dl2 chain built as records."""
+"""Shared fixtures: stores (empty, the chain of :data:`helpers.CHAIN`, every capture source), servers."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from pathlib import Path
-
 import pytest
 
-from provrdf import model as m
+from helpers import CAPTURE_SOURCES, CHAIN, chain_record
 from provrdf.store import open_store
-
-DATA = Path(__file__).parent / "data"
-DEMO = Path(__file__).parent.parent / "provrdf" / "data" / "demo"
-
-#: (activity uuid, tool, input file, output file) of a three-step chain
-CHAIN = [
-    ("5f0b7c1e-0c1f-4c0e-9c51-0d1e3b5a7a10", "ctapipe-process", "/fefs/r0/gamma_run1.simtel.zst", "/fefs/dl1/gamma_run1.dl1.h5"),
-    ("8e2a4d33-6b7e-4f5b-a7a4-63c1de0b2f21", "ctapipe-process", "/fefs/dl1/gamma_run1.dl1.h5", "/fefs/dl2/gamma_run1.dl2.h5"),
-    ("c3d9e6f0-1a2b-4c3d-8e9f-a0b1c2d3e4f5", "ctapipe-apply-models", "/fefs/dl2/gamma_run1.dl2.h5", "/fefs/dl2/gamma_run1.final.dl2.h5"),
-]
-
-
-def _time(hour: int) -> datetime:
-    return datetime(2025, 3, 27, hour, 2, 11, 482000, tzinfo=timezone.utc)
-
-
-def chain_record(step: int) -> m.Record:
-    """The record of one step of :data:`CHAIN`, shaped like a ctapipe record."""
-    uuid, tool, source, target = CHAIN[step]
-    description = f"{tool}/0.24.0"
-    return m.Record(
-        id=uuid,
-        source="chain.provenance.log",
-        index=step,
-        activities=[m.Activity(id=uuid, name=tool, start=_time(step), end=_time(step + 1),
-                               description=description, extra={"ctao:status": "completed", "ctao:exitCode": 0})],
-        entities=[
-            m.Entity(id=f"path:{source}", kind="dataset", name=Path(source).name, location=source),
-            m.Entity(id=f"path:{target}", kind="dataset", name=Path(target).name, location=target),
-        ],
-        agents=[m.Agent(id="CTAO", name="CTAO", type="Organization")],
-        usages=[m.Usage(uuid, f"path:{source}", role="DL1/Event" if step else "DL0/Event")],
-        generations=[m.Generation(f"path:{target}", uuid, role="DL2/Event" if step else "DL1/Event")],
-        associations=[m.Association(uuid, "CTAO", role="Provider")],
-        attributions=[m.Attribution(f"path:{target}", "CTAO")],
-        parameters=[m.Parameter(uuid, "ProcessorTool.EventSource.max_events", str(100 * (step + 1)))],
-        activity_descriptions=[m.ActivityDescription(id=description, name=tool, version="0.24.0")],
-    )
 
 
 @pytest.fixture
@@ -67,16 +26,6 @@ def chain_store(memory_store):
     return memory_store
 
 
-#: The chained fixtures of every capture source: the demo ctapipe chain, a
-#: gammapy analysis of its DL2 output and an OPUS job on the gammapy result
-#: (tests/data/cross), plus a ctapipe log, a gammapy log and two W3C documents.
-CAPTURE_SOURCES = [
-    *sorted(DEMO.glob("*.provenance.log")), *sorted((DATA / "cross").iterdir()),
-    DATA / "gammapy" / "crab_analysis_2020.log", DATA / "ctapipe" / "v0.19_2023.provenance.log",
-    DATA / "w3c" / "opus_job.json", DATA / "w3c" / "plain.json",
-]
-
-
 @pytest.fixture(scope="session")
 def capture_store():
     """An in-memory store holding :data:`CAPTURE_SOURCES`, shared by the tests that only read it."""
@@ -92,10 +41,10 @@ def capture_store():
 def postgres_url():
     """A SQLAlchemy URL of an empty database on a PostgreSQL server run for this test session.
 
-    The server is started on 127.0.0.1 (see ``tests/postgres.py``); when it
+    The server is started on 127.0.0.1 (see ``tests/helpers/postgres.py``); when it
     cannot be installed or started the tests that use it fail, they are not skipped.
     """
-    from postgres import running_postgres
+    from helpers.postgres import running_postgres
 
     with running_postgres() as url:
         yield url
@@ -105,9 +54,9 @@ def postgres_url():
 def graphviz_dot():
     """The path of Graphviz's ``dot`` program, installed for this session when it is missing.
 
-    See ``tests/dot_program.py``: when ``dot`` can be neither found nor
+    See ``tests/helpers/graphviz.py``: when ``dot`` can be neither found nor
     installed, the tests that use it fail, they are not skipped.
     """
-    from dot_program import dot_program
+    from helpers.graphviz import dot_program
 
     return dot_program()

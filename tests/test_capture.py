@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from provrdf.capture import READERS, detect, get_reader, is_database_url
 from provrdf.errors import FormatError
 
-from conftest import DATA
+from helpers import DATA
 
 #: Each fixture folder's files and the reader that must pick them.
 EXPECTED = {
@@ -42,7 +41,7 @@ def test_each_fixture_is_recognised_from_its_content(path, tmp_path):
 def test_a_provenancedb_sqlite_file_is_recognised(tmp_path):
     from sqlalchemy import create_engine
 
-    from provdb_schema import create_schema, fill_ctadirac
+    from helpers.provdb_schema import create_schema, fill_ctadirac
 
     engine = create_engine(f"sqlite:///{tmp_path / 'prov.db'}")
     create_schema(engine, "new")

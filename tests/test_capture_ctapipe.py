@@ -7,17 +7,13 @@ import shlex
 from pathlib import Path
 
 import pytest
-from record_helpers import ENCODER, iri, one, triples, utc
+from helpers.records import ENCODER, iri, one, triples, utc
 
 import provrdf
 from provrdf.capture import ctapipe, detect
-from provrdf.capture.common import (
-    file_entity_id,
-    flatten_config,
-    literal_repr,
-    product_entity_id,
-    system_facts,
-)
+from provrdf.capture.facts import flatten_config, system_facts
+from provrdf.capture.files import file_entity_id, product_entity_id
+from provrdf.capture.scan import literal_repr
 from provrdf.errors import ParseError
 from provrdf.model import Record
 from provrdf.rdf.namespaces import CTAO, PROV, VOPROV, XSD

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from record_helpers import ENCODER, iri, one, triples
-from test_ontology import _problems
+from helpers.records import ENCODER, iri, one, triples
+from helpers.ontology import ontology_problems
 
-from provrdf.capture import definition, gammapy
+from provrdf.capture import gammapy
+from provrdf.capture.gammapy import definition
 from provrdf.errors import ParseError
 from provrdf.model import Activity, Record, Usage
 from provrdf.rdf.namespaces import PROV, VOPROV
@@ -168,7 +169,7 @@ def test_applied_records_pass_shacl_and_use_declared_terms():
     encoded = [ENCODER.encode(record) for record in items]
     issues = Validator().check_batch(encoded)
     assert [(r.id, str(i)) for r, found in zip(items, issues) for i in found if i.severity == "Violation"] == []
-    assert _problems([q for e in encoded for q in e.quads], check_domains=True) == []
+    assert ontology_problems([q for e in encoded for q in e.quads], check_domains=True) == []
 
 
 def test_unknown_role_is_left_unlinked():
@@ -214,4 +215,4 @@ def test_description_record():
     assert (generation, VOPROV + "entityDescription", iri("description/entity", "FluxPoints")) in found
     assert len(encoded.graphs) == 1 + 5 + 8  # its own (empty) graph, one per description
     assert [i for i in Validator().check_quads(encoded.quads) if i.severity == "Violation"] == []
-    assert _problems(encoded.quads, check_domains=True) == []
+    assert ontology_problems(encoded.quads, check_domains=True) == []

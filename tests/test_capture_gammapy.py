@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 import pytest
-from record_helpers import ENCODER, iri, one, triples, utc
-from test_ontology import _problems
+from helpers.records import ENCODER, iri, one, triples, utc
+from helpers.ontology import ontology_problems
 
 from provrdf.capture import ctapipe, gammapy
 from provrdf.errors import ParseError
@@ -453,4 +453,4 @@ def test_good_logs_pass_shacl():
 
 def test_every_term_is_declared():
     items = [record for name in GOOD for record in records(name)]
-    assert _problems([q for record in items for q in ENCODER.encode(record).quads], check_domains=True) == []
+    assert ontology_problems([q for record in items for q in ENCODER.encode(record).quads], check_domains=True) == []

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from provdb_schema import (
+from helpers.provdb_schema import (
     APPLY,
     GUID,
     LFN,
@@ -30,10 +30,10 @@ from provdb_schema import (
     key_column,
     link_column,
 )  # fmt: skip
-from record_helpers import ENCODER, iri, one, triples, utc
+from helpers.records import ENCODER, iri, one, triples, utc
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import Engine
-from test_ontology import _problems
+from helpers.ontology import ontology_problems
 
 from provrdf.capture import provdb
 from provrdf.capture.provdb import (
@@ -328,7 +328,7 @@ def test_records_pass_the_shapes_and_use_declared_terms(database):
     encoded = [ENCODER.encode(record) for record in records_of(database.url)]
     for issues in Validator().check_batch(encoded):
         assert [issue for issue in issues if issue.severity == "Violation"] == []
-    assert _problems([q for e in encoded for q in e.quads], check_domains=True) == []
+    assert ontology_problems([q for e in encoded for q in e.quads], check_domains=True) == []
 
 
 def test_ingesting_twice_leaves_the_same_quads(database):

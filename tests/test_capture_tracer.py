@@ -14,6 +14,7 @@ import provrdf
 from provrdf.capture import detect, gammapy
 from provrdf.capture.tracer import Tracer, fingerprint, format_line, system_info
 from provrdf.errors import ParseError
+from provrdf.ingest import StoreSink
 from provrdf.model import Record
 from provrdf.rdf.encode import Encoder
 from provrdf.store import open_store
@@ -414,7 +415,7 @@ def test_threads_write_whole_activities(files):
 
 def test_trace_straight_into_a_store(files):
     store = open_store(":memory:")
-    with Tracer(store, session_name="reduction", agent="ana") as tracer:
+    with Tracer(StoreSink(store), session_name="reduction", agent="ana") as tracer:
         make_reduce(tracer)(files["events"], files["binned"], scale=3.0)
         assert rows(store, "SELECT ?a WHERE { ?a a prov:Activity ; rdfs:label 'reduce' }") == []  # not yet flushed
     assert tracer.report.stored == 2 and tracer.report.rejected == []
@@ -445,7 +446,7 @@ def test_store_links_activities_to_the_definition(files, tmp_path):
     definition = tmp_path / "definition.yaml"
     definition.write_text(DEFINITION, encoding="utf-8")
     store = open_store(":memory:")
-    with Tracer(store, definition=definition) as tracer:
+    with Tracer(StoreSink(store), definition=definition) as tracer:
         traced = tracer.trace(type("Described", (Analysis,), dict(vars(Analysis))))
         traced(str(datastore)).get_observations()
     assert tracer.report.rejected == []
@@ -457,7 +458,7 @@ def test_store_links_activities_to_the_definition(files, tmp_path):
 
 def test_store_flushes_every_n_activities_and_records_failures(files):
     store = open_store(":memory:")
-    with Tracer(store, flush_every=2) as tracer:
+    with Tracer(StoreSink(store), flush_every=2) as tracer:
         @tracer.trace
         def step(n):
             if n == 2:
@@ -504,6 +505,6 @@ def test_system_info_lists_installed_packages_only():
     assert block["platform"]["n_cpus"] == os.cpu_count()
 
 
-def test_sink_must_be_a_path_or_a_store():
-    with pytest.raises(TypeError, match="log file path or a Store"):
+def test_sink_must_be_a_path_or_a_record_sink():
+    with pytest.raises(TypeError, match="log file path or a record sink"):
         Tracer(42)

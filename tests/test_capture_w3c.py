@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from pyoxigraph import Literal, NamedNode
-from test_ontology import _problems
+from helpers.ontology import ontology_problems
 
 from provrdf import model as m
 from provrdf.capture import w3c
@@ -449,7 +449,7 @@ def _own_terms(encoded_quads) -> set[str]:
 def test_fixture_quads_use_declared_terms(name):
     for record in records(name):
         encoded = ENCODER.encode(record).quads
-        assert _problems(encoded, check_domains=True, passthrough=_own_terms(encoded)) == []
+        assert ontology_problems(encoded, check_domains=True, passthrough=_own_terms(encoded)) == []
 
 
 # -- errors -------------------------------------------------------------------------------------

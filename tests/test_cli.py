@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from provrdf.cli import main
 from provrdf.formats import FORMATS
-from readback import activities_in
+from helpers.readback import activities_in
 
-from conftest import DATA, DEMO
+from helpers import DATA, DEMO
 
 README = Path(__file__).parent.parent / "README.md"
 VOPROV = "http://www.ivoa.net/documents/ProvenanceDM/index.html#"
@@ -234,7 +234,7 @@ CUBE = "/data/opus/jobs/1a2b3c/results/cntcube.fits"  # the OPUS product at the 
 @pytest.fixture(scope="module")
 def capture_cli(tmp_path_factory):
     """The CLI on a store filled, through ``provrdf ingest``, with every capture source's fixtures."""
-    from conftest import CAPTURE_SOURCES
+    from helpers import CAPTURE_SOURCES
 
     store = tmp_path_factory.mktemp("capture") / "store"
 

@@ -13,7 +13,7 @@ from pyoxigraph import NamedNode
 
 from provrdf.api import ingest, lineage, query
 
-from conftest import DATA, DEMO
+from helpers import DATA, DEMO
 
 CROSS = DATA / "cross"
 GAMMAPY_LOG = CROSS / "gammapy_dl2_analysis.log"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import CHAIN, chain_record
+from helpers import CHAIN, chain_record
 
 from provrdf import model as m
 from provrdf.identifiers import external, mint

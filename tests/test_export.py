@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 import prov.model as pm
 import pytest
 import rdflib
-from conftest import CHAIN
+from helpers import CHAIN
 from rdflib.namespace import PROV, RDF, XSD
-from readback import RDF_PARSERS, activities_in, all_records, parse_rdf, read_prov
+from helpers.readback import RDF_PARSERS, activities_in, all_records, parse_rdf, read_prov
 
 from provrdf.api import export, lineage
 from provrdf.errors import FormatError, OptionError

@@ -7,7 +7,7 @@ import re
 import struct
 
 import pytest
-from conftest import CHAIN
+from helpers import CHAIN
 from lxml import etree
 from pyoxigraph import Literal, NamedNode, Quad
 

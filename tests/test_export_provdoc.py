@@ -49,17 +49,17 @@ import jsonschema
 import prov
 import prov.model as pm
 import pytest
-from conftest import DATA
+from helpers import DATA
 from lxml import etree
 from pyoxigraph import Literal, NamedNode, Quad
-from readback import PROV_READERS, read_prov
+from helpers.readback import PROV_READERS, read_prov
 
 from provrdf.api import ingest
 from provrdf.export import serialize, store_quads
 from provrdf.export.provdoc import ncname_split, to_prov_document
 from provrdf.formats import get_format
 from provrdf.identifiers import NAME_TAIL, mint
-from provrdf.ingest import ingest_log_graph
+from provrdf.ingest_log import ingest_log_graph
 from provrdf.rdf.namespaces import PROV, RDF, XSD
 from provrdf.store import open_store
 

@@ -7,7 +7,7 @@ import warnings
 
 import pytest
 from astropy.io.votable import parse
-from conftest import CHAIN, DATA
+from helpers import CHAIN, DATA
 
 from provrdf import model as m
 from provrdf.api import export, ingest, lineage

@@ -8,10 +8,10 @@ from pyoxigraph import RdfFormat, serialize
 
 from provrdf.api import ingest, lineage, query, validate
 from provrdf.errors import StoreError
-from provrdf.ingest import ingest_log_graph
+from provrdf.ingest_log import ingest_log_graph
 from provrdf.store.embedded import EmbeddedStore
 
-from conftest import DATA, DEMO
+from helpers import DATA, DEMO
 
 BAD_RECORD = DATA / "ctapipe" / "bad_record.provenance.log"
 STOP_BEFORE_START = DATA / "invalid" / "stop_before_start.provenance.log"
@@ -185,8 +185,12 @@ def test_the_same_file_named_by_two_tools_is_linked_and_crossed(memory_store):
 
 
 def test_location_variants_match_paths_and_file_urls():
-    from provrdf.ingest import location_variants
+    from provrdf.link import location_variants
 
     assert location_variants("/a/./b.fits") == ["/a/./b.fits", "/a/b.fits", "file:///a/b.fits"]
     assert location_variants("file:///a/b%20c.fits") == ["file:///a/b%20c.fits", "/a/b c.fits"]
-    assert location_variants("opus_store:1234") == ["opus_store:1234"]
+    assert location_variants("LFN:/vo.cta.in2p3.fr/MC/./run1.h5") == [
+        "LFN:/vo.cta.in2p3.fr/MC/./run1.h5", "/vo.cta.in2p3.fr/MC/run1.h5"]
+    for not_a_file in ("opus_store:1234", "var1", "global_var", "data/run1.fits",
+                       "https://archive.example.org/get?id=12", "file:///a/b.fits?v=2", "//host/share"):
+        assert location_variants(not_a_file) == [], not_a_file

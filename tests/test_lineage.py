@@ -13,7 +13,7 @@ from provrdf.lineage import NotFound, lineage, resolve
 from provrdf.rdf.encode import Encoder
 from provrdf.rdf.namespaces import PROV, RDF, VOPROV
 
-from conftest import CHAIN
+from helpers import CHAIN
 
 FINAL = CHAIN[2][3]
 RAW = CHAIN[0][2]

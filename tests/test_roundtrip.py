@@ -60,7 +60,7 @@ from typing import Any
 
 import prov
 import pytest
-from readback import PROV_READERS, read_prov
+from helpers.readback import PROV_READERS, read_prov
 from test_export_provdoc import Records, difference, record_key
 
 from provrdf.api import export, ingest

@@ -10,7 +10,7 @@ from provrdf.identifiers import DEFAULT_BASE
 from provrdf.rdf.encode import Encoder
 from provrdf.store import open_store
 
-from conftest import chain_record
+from helpers import chain_record
 
 G = NamedNode("https://example.org/graph/1")
 S = NamedNode("https://example.org/s")

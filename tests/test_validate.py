@@ -10,7 +10,7 @@ from provrdf import model as m
 from provrdf.rdf.encode import Encoder
 from provrdf.validate import Validator
 
-from conftest import chain_record
+from helpers import chain_record
 
 
 @pytest.fixture(scope="module")

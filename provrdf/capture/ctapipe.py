@@ -24,19 +24,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from provrdf.capture.common import (
-    ScanError,
-    array_elements,
-    concatenated_arrays,
-    file_entity_id,
-    file_path,
-    flatten_config,
-    line_of,
-    product_entity_id,
-    system_facts,
-    time_or_text,
-    value_at,
-)
+from provrdf.capture.facts import flatten_config, system_facts, time_or_text
+from provrdf.capture.files import file_entity_id, file_path, product_entity_id
+from provrdf.capture.scan import ScanError, array_elements, concatenated_arrays, line_of, value_at
 from provrdf.errors import ParseError
 from provrdf.model import (
     Activity,

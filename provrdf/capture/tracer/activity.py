@@ -8,9 +8,10 @@ import stat
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from provrdf.capture.common import file_entity_id
+from provrdf.capture.files import file_entity_id
+from provrdf.capture.tracer.entities import Entities
 from provrdf.capture.tracer.values import (
     LONG_TEXT,
     NOT_PLAIN,
@@ -24,9 +25,21 @@ from provrdf.capture.tracer.values import (
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from provrdf.capture.tracer.core import Tracer
+__all__ = ["EventWriter", "TracedActivity", "now"]
 
-__all__ = ["TracedActivity", "now"]
+
+class EventWriter(Protocol):
+    """What an activity reports to (a :class:`~provrdf.capture.tracer.Tracer`): its session and its events."""
+
+    session_id: str
+    agent: str
+    registry: Entities  #: the entities seen so far, to tell when one changed
+
+    def begin_session(self) -> None:
+        """Make the session event, once, before the first activity's events."""
+
+    def emit(self, events: list[tuple[str, dict]]) -> None:
+        """Write (or buffer) the events of one finished activity."""
 
 
 def now() -> str:
@@ -50,7 +63,7 @@ class TracedActivity:
         Initial parameters, ``{name: plain value}``.
     """
 
-    def __init__(self, tracer: Tracer, name: str, parameters: dict[str, Any] | None = None) -> None:
+    def __init__(self, tracer: EventWriter, name: str, parameters: dict[str, Any] | None = None) -> None:
         self.tracer = tracer
         self.id = str(uuid.uuid4())
         self.name = name
@@ -64,7 +77,7 @@ class TracedActivity:
         self._outputs: list[tuple[str, str]] = []
         self._values = 0
         self._finished = False
-        tracer._begin()
+        tracer.begin_session()
         for key, value in (parameters or {}).items():
             self.parameter(key, value)
 
@@ -154,7 +167,7 @@ class TracedActivity:
         self._finished = True
         if automatic:
             self._generations(result, role)
-        self.tracer._emit(self._events())
+        self.tracer.emit(self._events())
 
     def _generations(self, result: Any, role: str | None) -> None:
         for name, text in self._outputs:
@@ -197,7 +210,7 @@ class TracedActivity:
         """Register ``target`` as an entity of this activity: its payload, progenitor and newness."""
         if target is None or isinstance(target, SKIPPED):
             return None
-        registry = self.tracer._registry
+        registry = self.tracer.registry
         text = path_text(target)
         if text is not None and st is None:
             st = stat_path(text)
@@ -230,7 +243,7 @@ class TracedActivity:
         for member_id in ids:
             self._links.append({"entity_id": collection_id, "member_id": member_id})
         payload = {"entity_id": collection_id, "name": f"{len(ids)} files", "type": "FileCollection"}
-        return payload, None, self.tracer._registry.new(collection_id)
+        return payload, None, self.tracer.registry.new(collection_id)
 
     def _events(self) -> list[tuple[str, dict]]:
         end = now()

@@ -12,7 +12,7 @@ import types
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from provrdf.capture.tracer.activity import TracedActivity, now
 from provrdf.capture.tracer.calls import (
@@ -23,19 +23,34 @@ from provrdf.capture.tracer.calls import (
 )
 from provrdf.capture.tracer.entities import Entities
 from provrdf.capture.tracer.system import system_info
-from provrdf.store.base import Store
+from provrdf.errors import ParseError
+from provrdf.model import Record
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from provrdf.ingest import Ingester, IngestReport
+    from provrdf.capture.gammapy.definition import Definitions
 
-__all__ = ["READER", "Tracer", "format_line"]
+__all__ = ["READER", "RecordSink", "Tracer", "format_line"]
 
 #: The reader name under which store-bound records are ingested.
 READER = "tracer"
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class RecordSink(Protocol):
+    """Where a tracer sends its records when it writes no log file: a store's ingest, a service upload…
+
+    Called with the records (and a :class:`~provrdf.errors.ParseError` for
+    each activity whose events contradict each other), the name of their
+    source and of the reader that made them; what it returns is kept as the
+    tracer's :attr:`Tracer.report`. :class:`provrdf.ingest.StoreSink` is the
+    sink that stores them.
+    """
+
+    def __call__(self, items: Iterable[Record | ParseError], source: str, reader: str) -> Any:
+        """Take one batch of records."""
 
 
 def format_line(time_text: str, payload: dict, level: str = "INFO") -> str:
@@ -61,9 +76,10 @@ class Tracer:
     ----------
     sink
         A path: events are appended to this log file as gammapy/logprov lines
-        (``provrdf ingest`` reads it). Or a :class:`~provrdf.store.base.Store`:
-        events are grouped into records by the gammapy reader and ingested
-        at :meth:`flush`, :meth:`close` and every ``flush_every`` activities.
+        (``provrdf ingest`` reads it). Or a :class:`RecordSink` (such as
+        :class:`provrdf.ingest.StoreSink`, which stores them): events are
+        grouped into records by the gammapy reader and handed to it at
+        :meth:`flush`, :meth:`close` and every ``flush_every`` activities.
     session_name
         Name of the session (this run of the program); default: the script name.
     agent
@@ -75,15 +91,14 @@ class Tracer:
     hash_files
         Identify files by the sha256 of their content; if false, by their path.
     flush_every
-        With a store: ingest after this many activities.
-    validate
-        With a store: check each record with the SHACL shapes before storing it.
+        With a record sink: hand the records over after this many activities.
 
     Examples
     --------
+    >>> from provrdf.ingest import StoreSink
     >>> from provrdf.store import open_store
     >>> store = open_store(":memory:")
-    >>> with Tracer(store, session_name="demo") as tracer:
+    >>> with Tracer(StoreSink(store), session_name="demo") as tracer:
     ...     with tracer.activity("select", zenith_max=40.0) as step:
     ...         _ = step.used([1.0, 2.0], role="runs")
     >>> tracer.report.stored > 0, tracer.report.rejected
@@ -92,30 +107,31 @@ class Tracer:
 
     def __init__(
         self,
-        sink: str | os.PathLike | Store,
+        sink: str | os.PathLike[str] | RecordSink,
         *,
         session_name: str | None = None,
         agent: str | None = None,
-        definition: str | os.PathLike | None = None,
+        definition: str | os.PathLike[str] | None = None,
         hash_files: bool = True,
         flush_every: int = 1000,
-        validate: bool = True,
     ) -> None:
-        if isinstance(sink, Store):
-            self.store, self.path = sink, None
-        elif isinstance(sink, (str, os.PathLike)):
-            self.store, self.path = None, Path(sink)
+        self.sink: RecordSink | None = None
+        self.path: Path | None = None
+        if isinstance(sink, (str, os.PathLike)):
+            self.path = Path(sink)
+        elif callable(sink):
+            self.sink = sink
         else:
-            raise TypeError(f"a tracer writes to a log file path or a Store, not {type(sink).__name__}")
+            raise TypeError(f"a tracer writes to a log file path or a record sink, not {type(sink).__name__}")
         self.session_id = str(uuid.uuid4())
         self.session_name = session_name or Path(sys.argv[0] or "python").stem or "python"
         self.agent = agent or _user()
         self.definition_path = Path(definition) if definition is not None else None
         self.definition = self._load_definition()
-        self.flush_every, self.validate = flush_every, validate
-        #: What the last ingest did (store sink only): records stored, rejected…
-        self.report: IngestReport | None = None
-        self._registry = Entities(hash_files)
+        self.flush_every = flush_every
+        #: What the sink returned for the last batch (an ingest report for a store sink).
+        self.report: Any = None
+        self.registry = Entities(hash_files)
         self._lock = threading.Lock()
         self._ingest_lock = threading.Lock()
         self._session: dict | None = None
@@ -123,15 +139,15 @@ class Tracer:
         self._file = None
         self._pending: list[dict] = []
         self._done = 0
-        self._ingester: Ingester | None = None
-        self._descriptions = None  # with a store: the definition's descriptions, linked at ingest
-        if self.store is not None and self.definition_path is not None:
-            from provrdf.capture import definition as descriptions
+        #: with a record sink: the definition's descriptions, linked to each record
+        self._descriptions: Definitions | None = None
+        if self.sink is not None and self.definition_path is not None:
+            from provrdf.capture.gammapy import definition as descriptions
 
             self._descriptions = descriptions.load(self.definition_path)
 
     def __repr__(self) -> str:
-        return f"<Tracer {self.session_name} {self.session_id} → {self.path or self.store.location}>"
+        return f"<Tracer {self.session_name} {self.session_id} → {self.path or self.sink}>"
 
     @property
     def source(self) -> str:
@@ -261,7 +277,7 @@ class Tracer:
         loaded = yaml.safe_load(self.definition_path.read_text(encoding="utf-8"))
         return loaded if isinstance(loaded, dict) else None
 
-    def _begin(self) -> None:
+    def begin_session(self) -> None:
         """Make the session event, once, at the tracer's first activity."""
         if self._session is None:
             with self._lock:
@@ -269,10 +285,11 @@ class Tracer:
                     self._session = {"session_id": self.session_id, "name": self.session_name,
                                      "startTime": now(), "system": system_info()}
 
-    def _emit(self, events: list[tuple[str, dict]]) -> None:
-        self._begin()
+    def emit(self, events: list[tuple[str, dict]]) -> None:
+        """Write the events of one finished activity, or buffer them for the sink."""
+        self.begin_session()
         with self._lock:
-            if self.store is None:
+            if self.sink is None:
                 self._write(events)
                 return
             self._pending.extend(payload for _, payload in events)
@@ -290,15 +307,15 @@ class Tracer:
         self._file.write("".join(format_line(moment, payload) for moment, payload in events))
         self._file.flush()
 
-    def flush(self) -> IngestReport | None:
-        """Write what is buffered: flush the log file, or ingest the finished activities into the store.
+    def flush(self) -> Any:
+        """Write what is buffered: flush the log file, or hand the finished activities to the sink.
 
         Returns
         -------
-        IngestReport or None
-            With a store, the report of every ingest so far (also :attr:`report`).
+        object
+            With a record sink, what it returned (also :attr:`report`); else None.
         """
-        if self.store is None:
+        if self.sink is None:
             with self._lock:
                 if self._file is not None:
                     self._file.flush()
@@ -311,14 +328,14 @@ class Tracer:
         return self.report
 
     def _ingest(self, pending: list[dict]) -> None:
-        from provrdf.capture import gammapy
+        from provrdf.capture.gammapy.events import records
 
-        if self._ingester is None:
-            from provrdf.ingest import Ingester
-
-            self._ingester = Ingester(self.store, validate=self.validate, definitions=self._descriptions)
-        items = gammapy.records(enumerate([self._session, *pending], start=1), self.source)
-        self.report = self._ingester.records(items, self.source, READER)
+        assert self.sink is not None and self._session is not None
+        items: Iterable[Record | ParseError] = records(enumerate([self._session, *pending], start=1), self.source)
+        if self._descriptions is not None:
+            definitions = self._descriptions
+            items = (item if isinstance(item, ParseError) else definitions.apply(item) for item in items)
+        self.report = self.sink(items, self.source, READER)
 
     def close(self) -> None:
         """Flush, and close the log file (a later activity opens it again)."""

@@ -12,7 +12,7 @@ import weakref
 from collections import deque
 from typing import Any
 
-from provrdf.capture.common import file_entity_id
+from provrdf.capture.files import file_entity_id
 
 __all__ = ["ARRAY_BYTES", "FINGERPRINT_BUDGET", "RACY_NS", "STRONG_OBJECTS", "Entities", "fingerprint"]
 

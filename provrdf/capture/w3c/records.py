@@ -34,7 +34,7 @@ from datetime import datetime
 from typing import Any
 
 from provrdf import model as m
-from provrdf.capture.w3c_doc import (
+from provrdf.capture.w3c.document import (
     ARGUMENTS,
     NODE_KINDS,
     Attributes,
@@ -43,7 +43,7 @@ from provrdf.capture.w3c_doc import (
     local_id,
     position_kinds,
 )
-from provrdf.capture.w3c_provdm import COMMENT, ProvDM, extract, parameter_value
+from provrdf.capture.w3c.provdm import COMMENT, ProvDM, extract, parameter_value
 from provrdf.errors import ParseError
 from provrdf.identifiers import external
 from provrdf.rdf.namespaces import DCTERMS, PROV, RDFS, VOPROV
@@ -62,13 +62,13 @@ _IMPLIED = {VOPROV + n for n in ("Entity", "Activity", "Agent", "DatasetEntity",
                                  "WasInformedBy")} | {PROV + "Collection"}  # fmt: skip
 _AGENT_CLASSES = {PROV + t: t for t in m.AGENT_TYPES}
 _DERIVATION_CLASSES = {ns + t: t for t in m.DERIVATION_TYPES for ns in (PROV, VOPROV)}
-#: The values a literal attribute can have (:mod:`~provrdf.capture.w3c_doc`): everything but an IRI.
+#: The values a literal attribute can have (:mod:`~provrdf.capture.w3c.document`): everything but an IRI.
 _LITERALS = (str, m.Typed, bool, datetime)
 _AGENT_FIELDS = ("email", "affiliation", "phone", "address", "url")
 #: ProvDM links some writers give as an attribute of the linked node or relation.
 _LINK_ATTRIBUTES = {VOPROV + "isDescribedBy": "isDescribedBy", VOPROV + "descriptor": "isDescribedBy",
                     VOPROV + "wasConfiguredBy": "wasConfiguredBy", VOPROV + "hadReference": "hadReference"}  # fmt: skip
-#: How many leading arguments (:data:`~provrdf.capture.w3c_doc.ARGUMENTS`) a relation cannot do without.
+#: How many leading arguments (:data:`~provrdf.capture.w3c.document.ARGUMENTS`) a relation cannot do without.
 _REQUIRED = {"used": 1, "wasGeneratedBy": 1, "wasInvalidatedBy": 1, "wasStartedBy": 1, "wasEndedBy": 1,
              "wasAssociatedWith": 1, "wasAttributedTo": 2, "actedOnBehalfOf": 2, "wasDerivedFrom": 2,
              "wasInformedBy": 2, "wasInfluencedBy": 2, "specializationOf": 2, "alternateOf": 2, "hadMember": 2}  # fmt: skip
@@ -91,7 +91,7 @@ def bundle_role(iri: str) -> str | None:
 
 
 def fragments(iri: str) -> list[str]:
-    """``iri`` cut at each ``#``, written or percent-encoded (see :func:`~provrdf.capture.w3c_doc.normalize_iri`)."""
+    """``iri`` cut at each ``#``, written or percent-encoded (see :func:`~provrdf.capture.w3c.document.normalize_iri`)."""
     return re.split("#|%23", iri)
 
 

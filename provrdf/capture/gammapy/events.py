@@ -33,11 +33,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from provrdf.capture.common import (
-    flatten_config,
-    system_facts,
-    time_or_text,
-)
+from provrdf.capture.facts import flatten_config, system_facts, time_or_text
 from provrdf.errors import ParseError
 from provrdf.model import (
     Activity,

@@ -4,7 +4,7 @@ The ``prov`` package has a PROV-O reader, but it trips over blank nodes
 used as entities and keeps a relation twice when a document writes both
 its shortcut and its qualified node, which is how PROV-O is usually
 written. This module reads the triples with rdflib instead and gives the
-same :class:`~provrdf.capture.w3c_doc.Document` as the PROV-JSON reader:
+same :class:`~provrdf.capture.w3c.document.Document` as the PROV-JSON reader:
 
 * a qualified node (``prov:qualifiedUsage [ a prov:Usage ; prov:entity … ]``)
   is one relation, with the node's IRI as its id (none for a blank node);
@@ -28,7 +28,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from provrdf.capture.w3c_doc import (
+from provrdf.capture.w3c.document import (
     ARGUMENTS,
     Document,
     Statement,

@@ -2,7 +2,7 @@
 
 The W3C readers load PROV-JSON, PROV-XML and PROV-N with the ``prov``
 package and PROV-O RDF with rdflib; both give a :class:`Document` of
-:class:`Statement` objects, and one mapping (:mod:`provrdf.capture.w3c_map`)
+:class:`Statement` objects, and one mapping (:mod:`provrdf.capture.w3c.records`)
 turns that into records. Every name in a statement is an absolute IRI, every
 value a Python literal, a :class:`~provrdf.model.Typed` literal, an
 :class:`~provrdf.model.IRI` or a timezone-aware datetime.

@@ -32,7 +32,7 @@ the analysis attribute holding the object. A dict with entity keys, no id
 key and exactly one other key (an int or a string) is read that way; the
 attribute name is the entity's name only when nothing else names it.
 
-The events become records in :mod:`provrdf.capture.events`.
+The events become records in :mod:`provrdf.capture.gammapy.events`.
 
 >>> parse_line("INFO provLogger _PROV_2019-11-28 10:24:56,345_PROV_{'activity_id': 'b7e1', 'endTime': None}")
 ('2019-11-28 10:24:56,345', {'activity_id': 'b7e1', 'endTime': None})
@@ -47,16 +47,14 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from provrdf.capture.common import (
-    literal_repr,
-)
-from provrdf.capture.events import records
+from provrdf.capture.scan import literal_repr
+from provrdf.capture.gammapy.events import records
 from provrdf.errors import ParseError
 from provrdf.model import (
     Record,
 )
 
-__all__ = ["parse_line", "read", "records", "sniff"]  # records: from provrdf.capture.events
+__all__ = ["parse_line", "read", "records", "sniff"]  # records: from provrdf.capture.gammapy.events
 
 #: The two markers around the logging time; a sniff also wants the payload's ``{`` after them.
 _MARKERS = re.compile(r"(__PROV__|_PROV_)([^_{}\r\n]+)\1[ \t]*")

@@ -16,8 +16,8 @@ object        format                                      read with
 ============  ==========================================  ============================
 
 Every format is loaded into the same statements
-(:mod:`provrdf.capture.w3c_doc`) and mapped to records by one mapping
-(:mod:`provrdf.capture.w3c_map`). A document that its parser rejects is one
+(:mod:`provrdf.capture.w3c.document`) and mapped to records by one mapping
+(:mod:`provrdf.capture.w3c.records`). A document that its parser rejects is one
 :class:`~provrdf.errors.ParseError` with the parser's message and, when the
 parser knows it, the line.
 
@@ -38,15 +38,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from provrdf.capture.w3c_doc import (
+from provrdf.capture.w3c.document import (
     Document,
     Statement,
     literal_value,
     normalize_iri,
     python_literal,
 )
-from provrdf.capture.w3c_ivoa import flatten_ivoa_json
-from provrdf.capture.w3c_map import records
+from provrdf.capture.w3c.voprov import flatten_ivoa_json
+from provrdf.capture.w3c.records import records
 from provrdf.errors import ParseError
 from provrdf.model import IRI, Record
 from provrdf.rdf.namespaces import PROV, VOPROV, XSD
@@ -214,7 +214,7 @@ def _load_jsonld(content: bytes, source: str) -> Document:
 def _load_rdf(content: bytes, source: str, rdf_format: str) -> Document:
     import rdflib
 
-    from provrdf.capture.w3c_rdf import from_rdf
+    from provrdf.capture.w3c.provo import from_rdf
 
     dataset = rdflib.Dataset()
     dataset.parse(data=content.decode("utf-8-sig") if rdf_format != "xml" else content, format=rdf_format)

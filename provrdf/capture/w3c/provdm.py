@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from provrdf import model as m
-from provrdf.capture.w3c_doc import Attributes, Statement, as_text, local_id
+from provrdf.capture.w3c.document import Attributes, Statement, as_text, local_id
 from provrdf.rdf.namespaces import PROV, RDFS, VOPROV, XSD
 
 __all__ = ["CLASSES", "COMMENT", "LINKS", "NAME", "ProvDM", "extract", "link_kind", "parameter_value", "provdm_class"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from provrdf.capture.w3c_doc import normalize_iri
+from provrdf.capture.w3c.document import normalize_iri
 from provrdf.rdf.namespaces import VOPROV
 
 __all__ = ["IVOA_NODES", "IVOA_RELATIONS", "flatten_ivoa_json"]
