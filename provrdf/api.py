@@ -37,18 +37,22 @@ def ingest(
     *,
     format: str = "auto",
     validate: bool = True,
+    strict: bool = False,
     definition: str | Path | None = None,
     on_record: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Read, check and store every record of ``sources`` (files, or ProvenanceDB URLs).
 
-    A record that fails is rejected alone (see :attr:`IngestReport.rejected`);
-    the others are stored. Ingesting the same content again changes nothing.
-    With a ``definition`` (a gammapy/logprov ``definition.yaml``), every
-    record is linked to the descriptions it gives before it is checked.
+    A record that is broken is rejected alone (see :attr:`IngestReport.rejected`);
+    the others are stored. What ProvDM asks only for completeness (an
+    agent's name, a description's mandatory attributes) is a warning
+    (:attr:`IngestReport.warnings`), or with ``strict`` a rejection.
+    Ingesting the same content again changes nothing. With a
+    ``definition`` (a gammapy/logprov ``definition.yaml``), every record is
+    linked to the descriptions it gives before it is checked.
     """
     definitions = _definitions(definition)
-    ingester = Ingester(store, validate=validate, on_record=on_record, definitions=definitions)
+    ingester = Ingester(store, validate=validate, strict=strict, on_record=on_record, definitions=definitions)
     return ingester.run(sources, format)
 
 
@@ -56,20 +60,24 @@ def validate(
     sources: Iterable[str | Path],
     *,
     format: str = "auto",
+    strict: bool = False,
     definition: str | Path | None = None,
     on_record: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Run the same checks as :func:`ingest` without storing anything."""
-    ingester = Ingester(None, validate=True, on_record=on_record, definitions=_definitions(definition))
+    ingester = Ingester(None, validate=True, strict=strict, on_record=on_record,
+                        definitions=_definitions(definition))
     return ingester.run(sources, format)
 
 
-def describe(store: Store, definition: str | Path, *, validate: bool = True) -> IngestReport:
+def describe(store: Store, definition: str | Path, *, validate: bool = True, strict: bool = False) -> IngestReport:
     """Store the descriptions of a ``definition.yaml`` alone, ahead of any record that uses them."""
     path = Path(definition)
-    descriptions = _definitions(path).record(str(path))
+    definitions = _definitions(path)
+    assert definitions is not None
+    descriptions = definitions.record(str(path))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Ingester(store, validate=validate).records([descriptions], str(path), "definition", digest)
+    return Ingester(store, validate=validate, strict=strict).records([descriptions], str(path), "definition", digest)
 
 
 def _definitions(path: str | Path | None) -> Definitions | None:

@@ -39,6 +39,16 @@ _DEFINITION = click.option(
     "--definition", type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A gammapy/logprov definition.yaml: link each record to its descriptions before checking it.",
 )
+_STRICT = click.option(
+    "--strict", is_flag=True,
+    help="Reject a record that lacks what ProvDM asks for completeness (agent name, mandatory "
+         "attributes, recommended vocabularies) instead of storing it with a warning.",
+)
+_SHOW_WARNINGS = click.option(
+    "--show-warnings", is_flag=True, help="List every warning [default: a summary by kind, two examples each].",
+)
+#: Warnings shown per kind in the summary.
+_EXAMPLES = 2
 
 
 def _checked(sources: tuple[str, ...]) -> tuple[str, ...]:
@@ -89,17 +99,21 @@ def _progress(label: str, files: tuple[str, ...]) -> Iterator[tuple[Iterable[str
         yield bar, tick
 
 
-def _summary(report: IngestReport, verb: str) -> None:
+def _summary(report: IngestReport, verb: str, show_warnings: bool = False) -> None:
     for source, reader in report.sources:
         click.echo(f"read {source} as {reader}")
     for rejection in report.rejected:
         click.echo(f"rejected: {rejection}", err=True)
-    shown = set()
-    for where, issue in report.warnings:
-        if (issue.focus, issue.message) not in shown:
-            shown.add((issue.focus, issue.message))
-            click.echo(f"warning: {where}: {issue}", err=True)
-    line = f"{report.stored} record(s) {verb}, {len(report.rejected)} rejected"
+    if show_warnings:
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    else:
+        for kind, found in report.warnings_by_kind().items():
+            more = f" (--show-warnings lists all {len(found)})" if len(found) > _EXAMPLES else ""
+            click.echo(f"warning: {kind}, {len(found)} time(s){more}, e.g.", err=True)
+            for warning in found[:_EXAMPLES]:
+                click.echo(f"  {warning}", err=True)
+    line = f"{report.stored} record(s) {verb}, {len(report.rejected)} rejected, {len(report.warnings)} warning(s)"
     if verb == "stored":
         line += f", {report.quads} quads written"
     click.echo(line)
@@ -110,9 +124,11 @@ def _summary(report: IngestReport, verb: str) -> None:
 @_INPUT_FORMAT
 @_DEFINITION
 @click.option("--no-validate", is_flag=True, help="Store without running the SHACL shapes.")
+@_STRICT
+@_SHOW_WARNINGS
 @_SOURCES
-def ingest(location: str | None, input_format: str, definition: Path | None, no_validate: bool,
-           sources: tuple[str, ...]) -> None:
+def ingest(location: str | None, input_format: str, definition: Path | None, no_validate: bool, strict: bool,
+           show_warnings: bool, sources: tuple[str, ...]) -> None:
     """Read provenance SOURCES, check them and store every good record.
 
     A source is a file (a ctapipe or gammapy log, a W3C PROV document, a
@@ -120,22 +136,25 @@ def ingest(location: str | None, input_format: str, definition: Path | None, no_
     """
     sources = _checked(sources)
     with _failures(), api.open_store(location) as store, _progress("ingesting", sources) as (items, tick):
-        report = api.ingest(store, items, format=input_format, validate=not no_validate,
+        report = api.ingest(store, items, format=input_format, validate=not no_validate, strict=strict,
                             definition=definition, on_record=tick)
-    _summary(report, "stored")
+    _summary(report, "stored", show_warnings)
     sys.exit(0 if report.ok else 1)
 
 
 @main.command()
 @_INPUT_FORMAT
 @_DEFINITION
+@_STRICT
+@_SHOW_WARNINGS
 @_SOURCES
-def validate(input_format: str, definition: Path | None, sources: tuple[str, ...]) -> None:
+def validate(input_format: str, definition: Path | None, strict: bool, show_warnings: bool,
+             sources: tuple[str, ...]) -> None:
     """Check provenance SOURCES as ingest would, storing nothing."""
     sources = _checked(sources)
     with _failures(), _progress("validating", sources) as (items, tick):
-        report = api.validate(items, format=input_format, definition=definition, on_record=tick)
-    _summary(report, "valid")
+        report = api.validate(items, format=input_format, strict=strict, definition=definition, on_record=tick)
+    _summary(report, "valid", show_warnings)
     sys.exit(0 if report.ok else 1)
 
 

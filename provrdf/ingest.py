@@ -19,7 +19,7 @@ from pyoxigraph import NamedNode
 
 from provrdf.capture import display_url, get_reader, is_database_url, read_database
 from provrdf.capture import read as read_source
-from provrdf.errors import Error, ParseError
+from provrdf.errors import Error, ParseError, ReadWarning
 from provrdf.ingest_log import IngestLog
 from provrdf.link import same_file_links
 from provrdf.model import Record
@@ -30,7 +30,10 @@ from provrdf.validate import Issue, Validator
 if TYPE_CHECKING:
     from provrdf.capture.gammapy.definition import Definitions
 
-__all__ = ["IngestReport", "Ingester", "Rejection", "StoreSink"]
+__all__ = ["IngestReport", "IngestWarning", "Ingester", "Item", "Rejection", "StoreSink"]
+
+#: What a reader yields: a record, a record it could not read, or a warning about its input.
+Item = Record | ParseError | ReadWarning
 
 #: Records validated together in one pySHACL run.
 BATCH_SIZE = 64
@@ -54,6 +57,22 @@ class Rejection:
         return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class IngestWarning:
+    """Something said about a stored record, or about its source, that did not reject it.
+
+    ``kind`` groups warnings alike: a SHACL rule's name ("agent name"), or
+    what a reader met ("claim disagrees with the record").
+    """
+
+    where: str
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
 @dataclass
 class IngestReport:
     """What an ingest (or a validation) did."""
@@ -61,13 +80,25 @@ class IngestReport:
     stored: int = 0  #: records stored (or, for a validation, that passed)
     quads: int = 0  #: quads written, descriptions and log included
     rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[tuple[str, Issue]] = field(default_factory=list)
+    warnings: list[IngestWarning] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)  #: (path, reader name)
 
     @property
     def ok(self) -> bool:
         """True when no record was rejected."""
         return not self.rejected
+
+    def warnings_by_kind(self) -> dict[str, list[IngestWarning]]:
+        """The warnings grouped by kind, the most frequent kind first.
+
+        >>> report = IngestReport(warnings=[IngestWarning("a.log, record 0", "agent name", "no name")] * 2)
+        >>> {kind: len(found) for kind, found in report.warnings_by_kind().items()}
+        {'agent name': 2}
+        """
+        kinds: dict[str, list[IngestWarning]] = {}
+        for warning in self.warnings:
+            kinds.setdefault(warning.kind, []).append(warning)
+        return dict(sorted(kinds.items(), key=lambda item: -len(item[1])))
 
 
 class Ingester:
@@ -79,6 +110,8 @@ class Ingester:
         Where records go; ``None`` to validate only.
     validate
         Run the SHACL shapes on each record before storing it.
+    strict
+        Make every SHACL Warning (what ProvDM asks for completeness) a Violation.
     on_record
         Called once per record read, stored or not (for progress bars).
     definitions
@@ -91,6 +124,7 @@ class Ingester:
         store: Store | None,
         *,
         validate: bool = True,
+        strict: bool = False,
         base: str | None = None,
         on_record: Callable[[], None] | None = None,
         definitions: Definitions | None = None,
@@ -98,7 +132,7 @@ class Ingester:
         self.store = store
         self.definitions = definitions
         self.encoder = Encoder(base or (store.base if store else Encoder().base))
-        self.validator = Validator() if validate else None
+        self.validator = Validator(strict=strict) if validate else None
         self.on_record = on_record or (lambda: None)
         self.report = IngestReport()
         self._written: dict[NamedNode, int] = {}  # description graph → hash of its quads
@@ -114,11 +148,16 @@ class Ingester:
         """
         if format != "auto":
             get_reader(format)
+        linked = self.definitions.linked if self.definitions is not None else 0
         for source in sources:
             if is_database_url(str(source)):
                 self.database(str(source))
             else:
                 self.file(Path(source), format)
+        if self.definitions is not None and self.definitions.linked == linked and self.report.sources:
+            where = self.definitions.source or "the definition file"
+            message = f"{where} matches no record: no activity of the sources has a name it describes"
+            self.report.rejected.append(Rejection(where, None, message))
         return self.report
 
     def database(self, url: str) -> None:
@@ -135,15 +174,18 @@ class Ingester:
             return
         self.records(items, str(path), reader.name, hashlib.sha256(content).hexdigest())
 
-    def records(
-        self, items: Iterable[Record | ParseError], source: str, reader: str, sha256: str | None = None
-    ) -> IngestReport:
+    def records(self, items: Iterable[Item], source: str, reader: str, sha256: str | None = None) -> IngestReport:
         """Ingest records made elsewhere (a database, the in-process tracer).
+
+        A source that gives no record at all (neither a good nor a broken
+        one) is a rejection of its own: the format it was read as is not
+        what it holds.
 
         Parameters
         ----------
         items
-            Records, and :class:`~provrdf.errors.ParseError` for those that could not be read.
+            Records, a :class:`~provrdf.errors.ParseError` for each that could not
+            be read, and :class:`~provrdf.errors.ReadWarning`\ s.
         source
             Where they came from, for the report and the ingest log (no passwords).
         reader
@@ -155,17 +197,23 @@ class Ingester:
         if sha256 is None:
             items = list(items)
             sha256 = hashlib.sha256(repr(items).encode("utf-8")).hexdigest()
-        run = self.log.run(source, sha256, reader) if self.log is not None else None
+        run = _Run(self.log, source, sha256, reader)
         for batch in _batches(items, BATCH_SIZE):
             self._batch(batch, run)
+        if run.records == 0:
+            self.report.rejected.append(Rejection(source, None, f"no provenance records found in {source} as {reader}"))
         return self.report
 
     # -- one batch ---------------------------------------------------------
 
-    def _batch(self, items: list[Record | ParseError], run: NamedNode | None) -> None:
+    def _batch(self, items: list[Item], run: _Run) -> None:
         encoded: list[Encoded] = []
         for item in items:
+            if isinstance(item, ReadWarning):
+                self.report.warnings.append(IngestWarning(item.where, item.kind, item.message))
+                continue
             self.on_record()
+            run.records += 1
             if isinstance(item, ParseError):
                 self.report.rejected.append(Rejection(item.source, item.record, item.message, line=item.line))
                 continue
@@ -178,19 +226,22 @@ class Ingester:
         results = self.validator.check_batch(encoded) if self.validator else [[] for _ in encoded]
         for record, issues in zip(encoded, results):
             violations = [i for i in issues if i.severity == "Violation"]
-            self.report.warnings += [(record.record.where, i) for i in issues if i.severity != "Violation"]
             if violations:
                 self._reject(record.record, f"{len(violations)} SHACL violation(s)", violations)
-            else:
-                self._store(record, run)
+                continue
+            where = record.record.where
+            self.report.warnings += [IngestWarning(where, kind, message) for kind, message in record.record.warnings]
+            self.report.warnings += [IngestWarning(where, i.rule or "SHACL", str(i)) for i in issues]
+            self._store(record, run)
 
     def _reject(self, record: Record, message: str, issues: list[Issue] | None = None) -> None:
         self.report.rejected.append(Rejection(record.source, record.index, message, issues or []))
 
-    def _store(self, encoded: Encoded, run: NamedNode | None) -> None:
+    def _store(self, encoded: Encoded, source: _Run) -> None:
         if self.store is None:
             self.report.stored += 1
             return
+        run = source.node()
         own = encoded.graphs[encoded.graph]
         links, index = same_file_links(self.store, own) if own else ([], [])
         graphs = {encoded.graph: own + links} if own else {}
@@ -210,8 +261,23 @@ class Ingester:
         self.report.stored += 1
         self.report.quads += sum(len(q) for q in graphs.values()) + len(also)
 
-def _batches(items: Iterable[Record | ParseError], size: int) -> Iterator[list[Record | ParseError]]:
-    batch: list[Record | ParseError] = []
+class _Run:
+    """One source being ingested: its entry in the ingest log, written when its first record is stored."""
+
+    def __init__(self, log: IngestLog | None, source: str, sha256: str, reader: str) -> None:
+        self.log, self.source, self.sha256, self.reader = log, source, sha256, reader
+        self.records = 0  #: records read so far, good or broken
+        self._node: NamedNode | None = None
+
+    def node(self) -> NamedNode | None:
+        """The IRI of the run in the ingest log (None when nothing is logged)."""
+        if self._node is None and self.log is not None:
+            self._node = self.log.run(self.source, self.sha256, self.reader)
+        return self._node
+
+
+def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
     for item in items:
         batch.append(item)
         if len(batch) == size:
@@ -243,7 +309,7 @@ class StoreSink:
         self.store = store
         self.ingester = Ingester(store, validate=validate)
 
-    def __call__(self, items: Iterable[Record | ParseError], source: str, reader: str) -> IngestReport:
+    def __call__(self, items: Iterable[Item], source: str, reader: str) -> IngestReport:
         """Ingest one batch; the report covers every batch so far."""
         return self.ingester.records(items, source, reader)
 

@@ -128,7 +128,7 @@ class Agent:
     """A ProvDM Agent; ``type`` is one of :data:`AGENT_TYPES`."""
 
     id: str
-    name: str
+    name: str | None = None  #: ProvDM asks one; a record without it is stored with a warning
     type: str | None = None
     comment: str | None = None
     email: str | None = None
@@ -451,6 +451,8 @@ class Record:
     #: descriptions referenced by the record; stored once, in their own graphs
     activity_descriptions: list[ActivityDescription] = field(default_factory=list)
     entity_descriptions: list[EntityDescription] = field(default_factory=list)
+    #: what the reader says about the record without rejecting it: ``(kind, message)``
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def where(self) -> str:

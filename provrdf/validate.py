@@ -2,12 +2,18 @@
 
 The shapes (``shapes/*.ttl``) are parsed once per :class:`Validator`. Each
 record is checked together with the descriptions it carries; a Violation
-rejects the record, Warnings are reported and the record is stored.
+rejects the record, Warnings are reported and the record is stored. The
+shapes make a Violation of what is broken (a record that contradicts
+itself, a relation without its end, a role its description does not list)
+and a Warning of what ProvDM asks for completeness (an agent's name, the
+mandatory attributes of descriptions, the recommended vocabularies); a
+strict validator (``provrdf ingest --strict``) makes every Warning a
+Violation, for a curated store.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -37,6 +43,7 @@ class Issue:
     message: str
     value: str | None = None
     shape: str | None = None
+    rule: str | None = None  #: the shape's ``sh:name``: what kind of rule it is ("agent name")
 
     def __str__(self) -> str:
         where = f"<{self.focus}>" + (f" {self.path}" if self.path else "")
@@ -102,15 +109,22 @@ def to_rdflib(quads: Iterable[Quad]) -> rdflib.Graph:
 class Validator:
     """Checks graphs against provrdf's SHACL shapes.
 
+    Parameters
+    ----------
+    strict
+        Report every Warning (a completeness rule, a recommended vocabulary) as a Violation.
+
     >>> import rdflib
     >>> Validator().check(rdflib.Graph())
     []
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, strict: bool = False) -> None:
+        self.strict = strict
         self.shapes = rdflib.Graph()
         for path in shape_files():
             self.shapes.parse(path, format="turtle")
+        self._rules = {str(shape): str(name) for shape, name in self.shapes.subject_objects(SH.name)}
 
     def check(self, graph: rdflib.Graph) -> list[Issue]:
         """All SHACL results for ``graph``, Violations first."""
@@ -122,8 +136,13 @@ class Validator:
             advanced=True,
             allow_warnings=True,
         )
-        issues = [_issue(report, result) for result in report.subjects(SH.resultSeverity, None)]
+        issues = [self._issue(report, result) for result in report.subjects(SH.resultSeverity, None)]
         return sorted(issues, key=lambda i: (i.severity != "Violation", i.focus, i.path or ""))
+
+    def _issue(self, report: rdflib.Graph, result: rdflib.term.Node) -> Issue:
+        issue = _issue(report, result)
+        severity = "Violation" if self.strict and issue.severity == "Warning" else issue.severity
+        return replace(issue, severity=severity, rule=self._rules.get(issue.shape or ""))
 
     def check_quads(self, quads: Iterable[Quad]) -> list[Issue]:
         """All SHACL results for the triples of ``quads``."""

@@ -9,12 +9,12 @@ import pytest
 from provrdf.capture import READERS, detect, get_reader, is_database_url
 from provrdf.errors import FormatError
 
-from helpers import DATA
+from helpers import DATA, fixtures
 
 #: Each fixture folder's files and the reader that must pick them.
 EXPECTED = {
-    **{path: "ctapipe" for path in sorted((DATA / "ctapipe").iterdir())},
-    **{path: "gammapy" for path in sorted((DATA / "gammapy").iterdir())},
+    **{path: "ctapipe" for path in fixtures(DATA / "ctapipe")},
+    **{path: "gammapy" for path in fixtures(DATA / "gammapy")},
     DATA / "cross" / "gammapy_dl2_analysis.log": "gammapy",
     DATA / "w3c" / "opus_job.json": "provjson",
     DATA / "w3c" / "plain.json": "provjson",

@@ -12,6 +12,7 @@ from helpers.records import ENCODER, iri, one, triples, utc
 import provrdf
 from provrdf.capture import ctapipe, detect
 from provrdf.capture.facts import flatten_config, system_facts
+from helpers import fixtures
 from provrdf.capture.files import file_entity_id, product_entity_id
 from provrdf.capture.scan import literal_repr
 from provrdf.errors import ParseError
@@ -20,7 +21,7 @@ from provrdf.rdf.namespaces import CTAO, PROV, VOPROV, XSD
 
 DATA = Path(__file__).parent / "data" / "ctapipe"
 DEMO = Path(provrdf.__file__).parent / "data" / "demo"
-FIXTURES = sorted(DATA.iterdir())
+FIXTURES = fixtures(DATA)
 DEMO_LOGS = sorted(DEMO.glob("*.provenance.log"))
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 MC = "/fefs/aswg/data/mc"
@@ -59,7 +60,7 @@ def path_id(path: str) -> str:
 # -- sniff and detection ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", FIXTURES + DEMO_LOGS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", FIXTURES + DEMO_LOGS, ids=lambda p: p.name if p.parent.name in ("ctapipe", "demo") else f"{p.parent.name}/{p.name}")
 def test_sniff_accepts_every_fixture(path):
     assert ctapipe.sniff(path.read_text()[:65536])
     assert detect(path).name == "ctapipe"

@@ -19,7 +19,7 @@ DATA = Path(__file__).parent / "data"
 OLD = DATA / "definitions" / "gammapy_0.15_definition.yaml"
 NEW = DATA / "definitions" / "logprov_definition.yaml"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+NAME = "http://www.ivoa.net/documents/ProvenanceDM/index.html#name"
 S2019, SLOGPROV = "4422376192", "140412373522768"
 
 
@@ -153,7 +153,7 @@ def test_applied_records_encode_their_descriptions():
     description = iri("description/activity", "get_observations/0.18")
     usage_description = iri("description/usage", "get_observations/0.18/usage/datastore")
     assert (activity, VOPROV + "isDescribedBy", description) in found
-    assert {(description, RDF_TYPE, VOPROV + "ActivityDescription"), (description, LABEL, "get_observations"),
+    assert {(description, RDF_TYPE, VOPROV + "ActivityDescription"), (description, NAME, "get_observations"),
             (description, VOPROV + "hasUsageDescription", usage_description),
             (usage_description, VOPROV + "role", "datastore"),
             (usage_description, VOPROV + "entityDescription", iri("description/entity", "DataStore"))} <= found
@@ -208,7 +208,7 @@ def test_description_record():
     found = {(q.subject.value, q.predicate.value, q.object.value) for q in encoded.quads}
     parameter = iri("description/parameter", "get_datasets/parameter/stack-datasets")
     assert {(parameter, RDF_TYPE, VOPROV + "ParameterDescription"), (parameter, VOPROV + "valueType", "boolean"),
-            (parameter, LABEL, "stack-datasets")} <= found
+            (parameter, NAME, "stack-datasets")} <= found
     options = iri("description/parameter", "get_datasets/parameter/dataset-type")
     assert {(options, VOPROV + "options", "MapDataset"), (options, VOPROV + "options", "SpectrumDatasetOnOff")} <= found
     generation = iri("description/generation", "get_flux_points/generation/flux points")

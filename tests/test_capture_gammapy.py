@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 import pytest
-from helpers.records import ENCODER, iri, one, triples, utc
+from helpers.records import ENCODER, fixtures, iri, one, triples, utc
 from helpers.ontology import ontology_problems
 
 from provrdf.capture import ctapipe, gammapy
@@ -73,9 +73,9 @@ def test_sniff_accepts_every_gammapy_log(name):
     assert not ctapipe.sniff(head)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in CTAPIPE.iterdir()))
-def test_sniff_rejects_ctapipe_logs(name):
-    assert not gammapy.sniff((CTAPIPE / name).read_text(errors="replace")[:65536])
+@pytest.mark.parametrize("path", fixtures(CTAPIPE), ids=lambda p: str(p.relative_to(CTAPIPE)))
+def test_sniff_rejects_ctapipe_logs(path):
+    assert not gammapy.sniff(path.read_text(errors="replace")[:65536])
 
 
 @pytest.mark.parametrize("head", [

@@ -53,7 +53,7 @@ from provrdf.store import open_store
 from provrdf.validate import Validator
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+NAME = "http://www.ivoa.net/documents/ProvenanceDM/index.html#name"
 PROCESS_AD = f"provdb/ctapipe-process/{VERSION}"
 APPLY_AD = f"provdb/ctapipe-apply-models/{VERSION}"
 RECORD_IDS = [f"provdb/activity/{uuid}" for uuid in (PROCESS_1, PROCESS_2, MERGE, APPLY)] + ["provdb/rest"]
@@ -299,7 +299,7 @@ def test_encoded_quads(database):
     activity, simtel = iri("activity", PROCESS_1), iri("entity", GUID["simtel_101"])
     status = iri("entity", f"{PROCESS_1}_status")
     assert (simtel, RDF_TYPE, VOPROV + "DatasetEntity") in found
-    assert (simtel, LABEL, LFN["simtel_101"]) in found
+    assert (simtel, NAME, LFN["simtel_101"]) in found
     assert (status, RDF_TYPE, VOPROV + "ValueEntity") in found
     assert (status, PROV + "value", "completed") in found
     assert (activity, CTAO + "status", "completed") in found

@@ -184,7 +184,7 @@ def test_log_is_ingested_from_its_file(files):
     store = open_store(":memory:")
     report = provrdf.ingest(store, [files["log"]])
     assert (report.stored, report.rejected) == (2, [])
-    assert rows(store, "SELECT ?role WHERE { ?a rdfs:label 'reduce' ; prov:qualifiedUsage ?u . "
+    assert rows(store, "SELECT ?role WHERE { ?a voprov:name 'reduce' ; prov:qualifiedUsage ?u . "
                        "?u prov:hadRole ?role }") == [("events",)]
 
 
@@ -417,17 +417,17 @@ def test_trace_straight_into_a_store(files):
     store = open_store(":memory:")
     with Tracer(StoreSink(store), session_name="reduction", agent="ana") as tracer:
         make_reduce(tracer)(files["events"], files["binned"], scale=3.0)
-        assert rows(store, "SELECT ?a WHERE { ?a a prov:Activity ; rdfs:label 'reduce' }") == []  # not yet flushed
+        assert rows(store, "SELECT ?a WHERE { ?a a prov:Activity ; voprov:name 'reduce' }") == []  # not yet flushed
     assert tracer.report.stored == 2 and tracer.report.rejected == []
     encoder = Encoder(store.base)
     session = encoder.iri("activity", f"session/{tracer.session_id}").value
-    found = rows(store, "SELECT ?a ?s ?start ?end WHERE { ?a a prov:Activity ; rdfs:label 'reduce' ; "
+    found = rows(store, "SELECT ?a ?s ?start ?end WHERE { ?a a prov:Activity ; voprov:name 'reduce' ; "
                         "dcterms:isPartOf ?s ; prov:startedAtTime ?start ; prov:endedAtTime ?end . "
-                        "?s a prov:Activity ; rdfs:label 'reduction' }")
+                        "?s a prov:Activity ; voprov:name 'reduction' }")
     assert len(found) == 1 and found[0][1] == session
     act = found[0][0]
     assert rows(store, f"SELECT ?name ?value WHERE {{ <{act}> voprov:wasConfiguredBy ?p . "
-                       "?p a voprov:Parameter ; rdfs:label ?name ; prov:value ?value }") == [
+                       "?p a voprov:Parameter ; voprov:name ?name ; prov:value ?value }") == [
         ("bins", "[0, 1, 2]"), ("label", "run 1"), ("output", str(files["binned"])), ("scale", "3.0")]
     events_iri = encoder.iri("entity", f"sha256:{sha256(files['events'])}").value
     binned_iri = encoder.iri("entity", f"sha256:{sha256(files['binned'])}").value
@@ -437,7 +437,7 @@ def test_trace_straight_into_a_store(files):
     assert (binned_iri, "output") in rows(store, f"SELECT ?e ?role WHERE {{ ?e prov:qualifiedGeneration ?g . "
                                                  f"?g prov:activity <{act}> ; prov:hadRole ?role }}")
     assert rows(store, f"SELECT ?who WHERE {{ <{act}> prov:wasAssociatedWith ?p . ?p a prov:Person ; "
-                       "rdfs:label ?who }") == [("ana",)]
+                       "voprov:name ?who }") == [("ana",)]
 
 
 def test_store_links_activities_to_the_definition(files, tmp_path):
@@ -450,7 +450,7 @@ def test_store_links_activities_to_the_definition(files, tmp_path):
         traced = tracer.trace(type("Described", (Analysis,), dict(vars(Analysis))))
         traced(str(datastore)).get_observations()
     assert tracer.report.rejected == []
-    assert rows(store, "SELECT ?text ?role WHERE { ?a rdfs:label 'get_observations' ; voprov:isDescribedBy ?d ; "
+    assert rows(store, "SELECT ?text ?role WHERE { ?a voprov:name 'get_observations' ; voprov:isDescribedBy ?d ; "
                        "prov:qualifiedUsage ?u . ?d voprov:description ?text . "
                        "?u voprov:isDescribedBy ?ud . ?ud voprov:role ?role }") == [
         ("Select the observations of the data store", "datastore")]
@@ -472,7 +472,7 @@ def test_store_flushes_every_n_activities_and_records_failures(files):
         with pytest.raises(RuntimeError, match="bad run"):
             step(2)
     assert tracer.report.stored == 5 and tracer.report.rejected == []
-    assert rows(store, "SELECT ?n WHERE { ?a rdfs:label 'step' ; prov:endedAtTime ?t ; "
+    assert rows(store, "SELECT ?n WHERE { ?a voprov:name 'step' ; prov:endedAtTime ?t ; "
                        "voprov:wasConfiguredBy ?p . ?p prov:value ?n }") == [("0",), ("1",), ("2",)]
 
 

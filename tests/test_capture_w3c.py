@@ -167,21 +167,23 @@ def test_opus_job_is_one_record_plus_its_internal_provenance(opus):
 def test_opus_job_activity_agent_and_files(opus):
     main = opus[0]
     (job,) = main.activities
-    assert (job.name, job.start, job.end) == ("ctbin", utc(2024, 5, 14, 9, 12, 3), utc(2024, 5, 14, 9, 13, 47))
+    assert (job.name, job.start, job.end) == (None, utc(2024, 5, 14, 9, 12, 3), utc(2024, 5, 14, 9, 13, 47))
     assert job.comment == "ctbin job 1a2b3c run by OPUS"
     assert job.description == ext(DESCRIPTION)
-    assert job.extra == {"https://voparis-uws-test.obspm.fr/ns#phase": "COMPLETED",
+    assert job.extra == {"rdfs:label": "ctbin", "https://voparis-uws-test.obspm.fr/ns#phase": "COMPLETED",
                          "https://voparis-uws-test.obspm.fr/ns#runId": "crab-cube-01"}  # fmt: skip
     (owner,) = main.agents
-    assert (owner.id, owner.name, owner.type) == (ext("https://voparis-uws-test.obspm.fr/user/cboisson"), "C. Boisson",
+    assert (owner.id, owner.name, owner.type) == (ext("https://voparis-uws-test.obspm.fr/user/cboisson"), None,
                                                   "Person")  # fmt: skip
+    assert owner.extra == {"rdfs:label": "C. Boisson"}  # a label, not a ProvDM name
     assert (owner.email, owner.affiliation) == ("catherine.boisson@obspm.fr", "Observatoire de Paris")
     (association,) = main.associations
     assert (association.activity, association.agent, association.role) == (ext(JOB), owner.id, "owner")
     files = {e.id: e for e in main.entities}
     flux = files[ext(STORE + "8e21c0f4-flux_points")]
-    assert (flux.kind, flux.name, flux.location) == ("dataset", "flux_points.fits", "/data/gammapy/results/flux_points.fits")
-    assert flux.extra == {"https://voparis-uws-test.obspm.fr/ns#fileSize": m.Typed("2881", XSD + "long")}
+    assert (flux.kind, flux.name, flux.location) == ("dataset", None, "/data/gammapy/results/flux_points.fits")
+    assert flux.extra == {"rdfs:label": "flux_points.fits",
+                          "https://voparis-uws-test.obspm.fr/ns#fileSize": m.Typed("2881", XSD + "long")}
     assert files[ext(STORE + "1a2b3c-stdout")].kind == "entity"
     assert files[ext(INTERNAL)].extra == {"rdf:type": m.IRI(PROV + "Bundle")}
 
@@ -234,7 +236,7 @@ def test_opus_description_bundle_gives_the_descriptions(opus):
 
 def test_opus_internal_provenance_is_part_of_the_job(opus):
     internal = opus[1]
-    steps = {a.name: a for a in internal.activities}
+    steps = {a.extra["rdfs:label"]: a for a in internal.activities}
     assert set(steps) == {"GObservations.load", "GCTAEventCube.fill", "GCTAEventCube.save"}
     assert {a.part_of for a in internal.activities} == {ext(JOB)}
     assert {(u.activity, u.entity) for u in internal.usages} >= {(steps["GObservations.load"].id, ext(STORE + "8e21c0f4-flux_points"))}
@@ -370,6 +372,7 @@ def test_plain_prov_keeps_every_relation_with_ids_and_attributes(plain):
 def test_plain_prov_keeps_typed_literals_exactly(plain):
     raw = next(e for e in plain.entities if e.id == ext(ARCH + "raw/run0042"))
     assert raw.extra == {
+        "rdfs:label": "run0042.fits.fz",
         OBS + "exposure": m.Typed("1800", XSD + "int"),
         OBS + "zenith": m.Typed("23.50", XSD + "decimal"),
         OBS + "target": m.Typed("Crab Nebula", OBS + "SourceName"),
@@ -388,9 +391,11 @@ def test_plain_prov_keeps_typed_literals_exactly(plain):
 def test_plain_prov_node_types(plain):
     entities = {e.id: e for e in plain.entities}
     assert entities[ext(ARCH + "night/2024-05-14")].kind == "collection"
-    assert entities[ext(ARCH + "plan/calibration-v3")].extra == {"rdf:type": m.IRI(PROV + "Plan")}
-    assert entities[ext(ARCH + "calib/run0042")].extra == {"rdf:type": m.IRI(OBS + "CalibratedImage")}
-    assert {a.name: a.type for a in plain.agents} == {"Jane Doe": "Person", "calpipe 3.1.4": "SoftwareAgent",
+    assert entities[ext(ARCH + "plan/calibration-v3")].extra == {"rdf:type": m.IRI(PROV + "Plan"),
+                                                                "rdfs:label": "calibration recipe v3"}
+    assert entities[ext(ARCH + "calib/run0042")].extra == {"rdf:type": m.IRI(OBS + "CalibratedImage"),
+                                                          "rdfs:label": "run0042_calib.fits"}
+    assert {a.extra["rdfs:label"]: a.type for a in plain.agents} == {"Jane Doe": "Person", "calpipe 3.1.4": "SoftwareAgent",
                                                       "Example Observatory": "Organization"}  # fmt: skip
 
 
@@ -404,15 +409,15 @@ def test_handwritten_prov_o_says_each_relation_once():
     assert len(record.usages) == 2, "the shortcut beside the qualified usage is the same usage"
     assert (usages[ext(ana + "datasets")].role, usages[ext(ana + "datasets")].time) == ("datasets", utc(2024, 5, 15, 10, 0, 2))
     inline = next(e for e in record.entities if e.id.startswith("blank/"))
-    assert (inline.name, inline.value) == ("inline model", "PowerLawSpectralModel")
+    assert (inline.name, inline.extra, inline.value) == (None, {"rdfs:label": "inline model"}, "PowerLawSpectralModel")
     assert inline.id in usages
     assert {(g.entity, g.role) for g in record.generations} == {(ext(ana + "result"), "result"), (ext(ana + "plot"), None)}
     result = next(e for e in record.entities if e.id == ext(ana + "result"))  # untyped in the file
-    assert (result.name, result.location) == ("fit result", "/data/gammapy/results/fit_result.yaml")
+    assert (result.extra["rdfs:label"], result.location) == ("fit result", "/data/gammapy/results/fit_result.yaml")
     (association,) = record.associations
     assert association.role == "Provider"
     (agent,) = record.agents
-    assert (agent.name, agent.type) == ("gammapy 1.2", "SoftwareAgent")
+    assert (agent.extra["rdfs:label"], agent.type) == ("gammapy 1.2", "SoftwareAgent")
     (parameter,) = record.parameters
     assert (parameter.activity, parameter.name, parameter.value) == (fit, "emin", "1 TeV")
     assert records("handwritten.ttl")[0].entities == record.entities, "a blank node gets the same id every time"

@@ -71,7 +71,7 @@ def test_validate_reports_and_stores_nothing(run, tmp_path):
 
 
 def test_query_json_is_sparql_results_json(filled):
-    result = filled("query", "--format", "json", "SELECT DISTINCT ?a ?name WHERE { ?a a prov:Activity ; rdfs:label ?name }")
+    result = filled("query", "--format", "json", "SELECT DISTINCT ?a ?name WHERE { ?a a prov:Activity ; voprov:name ?name }")
     answer = json.loads(result.output)
     assert answer["head"]["vars"] == ["a", "name"]
     names = sorted(b["name"]["value"] for b in answer["results"]["bindings"])
@@ -80,14 +80,14 @@ def test_query_json_is_sparql_results_json(filled):
 
 @pytest.mark.parametrize("fmt,delimiter", [("csv", ","), ("tsv", "\t")])
 def test_query_csv_and_tsv(filled, fmt, delimiter):
-    result = filled("query", "--format", fmt, "SELECT DISTINCT ?a ?name WHERE { ?a a prov:Activity ; rdfs:label ?name }")
+    result = filled("query", "--format", fmt, "SELECT DISTINCT ?a ?name WHERE { ?a a prov:Activity ; voprov:name ?name }")
     rows = list(csv.reader(io.StringIO(result.output), delimiter=delimiter))
     assert rows[0] == (["a", "name"] if fmt == "csv" else ["?a", "?name"])
     assert len([r for r in rows[1:] if r]) == 3
 
 
 def test_query_table(filled):
-    result = filled("query", "SELECT (COUNT(DISTINCT ?a) AS ?activities) WHERE { ?a a prov:Activity ; rdfs:label ?n }")
+    result = filled("query", "SELECT (COUNT(DISTINCT ?a) AS ?activities) WHERE { ?a a prov:Activity ; voprov:name ?n }")
     assert result.output.split() == ["activities", "----------", "3"]
 
 
@@ -196,7 +196,7 @@ def test_describe_stores_the_descriptions_alone(run):
     assert result.exit_code == 0, result.output
     assert "1 record(s) stored, 0 rejected" in result.output
     rows = run("query", "--format", "csv", """SELECT DISTINCT ?name WHERE {
-        ?d a voprov:ActivityDescription ; rdfs:label ?name } ORDER BY ?name""")
+        ?d a voprov:ActivityDescription ; voprov:name ?name } ORDER BY ?name""")
     names = [row["name"] for row in csv.DictReader(io.StringIO(rows.output))]
     assert names == ["get_datasets", "get_flux_points", "get_observations", "run_fit", "set_model"]
     activities = run("query", "--format", "csv", "SELECT (COUNT(?a) AS ?n) WHERE { ?a a voprov:Activity }")
@@ -215,7 +215,7 @@ def test_ingest_with_a_definition_rejects_an_unlisted_role(run):
     assert 'The role "model" is not among the roles' in result.output
     assert '/description/activity/run_fit> of this activity lists ("datasets")' in result.output
     linked = run("query", "--format", "csv", """SELECT DISTINCT ?name WHERE {
-        ?a a prov:Activity ; rdfs:label ?name ; voprov:isDescribedBy/a voprov:ActivityDescription } ORDER BY ?name""")
+        ?a a prov:Activity ; voprov:name ?name ; voprov:isDescribedBy/a voprov:ActivityDescription } ORDER BY ?name""")
     names = [row["name"] for row in csv.DictReader(io.StringIO(linked.output))]
     assert names == ["get_datasets", "get_flux_points", "get_observations", "set_model"]
 

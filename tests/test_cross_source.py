@@ -31,12 +31,12 @@ def _filled(store):
 
 
 def _labels(store, nodes: list[NamedNode]) -> dict[str, set[str]]:
-    """Activity names and entity locations among ``nodes``."""
+    """Activity names (or labels) and entity locations among ``nodes``."""
     values = " ".join(map(str, nodes))
     found: dict[str, set[str]] = defaultdict(set)
     for row in query(store, f"""SELECT DISTINCT ?kind ?text WHERE {{
             VALUES ?n {{ {values} }}
-            {{ ?n a prov:Activity ; rdfs:label ?text . BIND("activity" AS ?kind) }}
+            {{ ?n a prov:Activity ; voprov:name|rdfs:label ?text . BIND("activity" AS ?kind) }}
             UNION {{ ?n a prov:Entity ; prov:atLocation ?text . BIND("location" AS ?kind) }} }}"""):
         found[row["kind"].value].add(row["text"].value)
     return found

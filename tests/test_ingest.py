@@ -71,7 +71,7 @@ def test_broken_records_are_rejected_alone(memory_store):
     assert report.stored == 2
     assert [r.record for r in report.rejected] == [1, 2]
     assert all(r.source == str(BAD_RECORD) for r in report.rejected)
-    assert count(memory_store, "?a a prov:Activity ; rdfs:label ?n") == 2
+    assert count(memory_store, "?a a prov:Activity ; voprov:name ?n") == 2
 
 
 def test_shacl_violation_rejects_only_that_record(memory_store):
@@ -120,9 +120,9 @@ def test_store_failure_loses_only_that_record():
     assert report.stored == 2
     (rejection,) = report.rejected
     assert "No space left on device" in rejection.message
-    assert count(store, "?a a prov:Activity ; rdfs:label ?n") == 2
+    assert count(store, "?a a prov:Activity ; voprov:name ?n") == 2
     again = ingest(store, demo_logs())  # the failed record goes in on the next try
-    assert again.ok and count(store, "?a a prov:Activity ; rdfs:label ?n") == 3
+    assert again.ok and count(store, "?a a prov:Activity ; voprov:name ?n") == 3
 
 
 def test_unknown_file_format_is_a_rejection(memory_store, tmp_path):

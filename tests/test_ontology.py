@@ -286,6 +286,7 @@ def full_record() -> m.Record:
                 "ed-value", "event count", "value", value_type="int", unit="ct", ucd="meta.number", utype="x:y"
             ),
         ],
+        warnings=[("claim disagrees with the record", "the output's metadata names another activity")],
     )
 
 
@@ -322,7 +323,7 @@ def test_full_record_uses_every_ctao_term():
     assert used == declared
 
 
-def test_every_encoded_term_isdeclared_terms():
+def test_every_encoded_term_is_declared():
     quads = Encoder("https://example.org/prov/").encode(full_record()).quads
     assert len(quads) > 150
     assert ontology_problems(quads, check_domains=True, passthrough=[FOAF_AGE]) == []
@@ -415,7 +416,7 @@ def _reader_inputs() -> list[Path]:
 
 
 @pytest.mark.parametrize("path", _reader_inputs(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_ctapipe_reader_output_isdeclared_terms(path):
+def test_ctapipe_reader_output_is_declared(path):
     from provrdf.capture import get_reader
     from provrdf.errors import ParseError
 
@@ -443,7 +444,7 @@ def _source_terms_in(quads: list[Quad]) -> set[str]:
 
 
 @pytest.mark.parametrize("name", ["turtle", "trig", "ntriples", "nquads", "jsonld", "rdfxml"])
-def test_every_exported_term_isdeclared_terms(capture_store, name):
+def test_every_exported_term_is_declared(capture_store, name):
     from provrdf.api import export
     from provrdf.formats import get_format
 
@@ -455,7 +456,7 @@ def test_every_exported_term_isdeclared_terms(capture_store, name):
 
 
 @pytest.mark.parametrize("model", ["ivoa", "w3c"])
-def test_every_term_of_a_lineage_isdeclared_terms(capture_store, model):
+def test_every_term_of_a_lineage_is_declared(capture_store, model):
     from provrdf.api import lineage
     from provrdf.export import triples_to_quads
 

@@ -26,7 +26,7 @@ from rdflib.namespace import SH
 from provrdf import model as m
 from provrdf.rdf.encode import Encoder
 from provrdf.rdf.namespaces import PROV, RDF, RDFS, VOPROV, XSD
-from provrdf.rdf.terms import LABEL, TYPE, C, P, V
+from provrdf.rdf.terms import LABEL, NAME, TYPE, C, P, V
 from provrdf.resources import shape_files
 from provrdf.timeutil import parse_time
 from provrdf.validate import Validator, to_rdflib
@@ -437,8 +437,15 @@ def entity_generated_twice(broken):
 
 @pytest.mark.parametrize("subject", [ACTIVITY, INPUT, CTAPIPE], ids=["activity", "entity", "agent"])
 def test_two_names(validator, subject):
-    quads = plus(base(), subject, LABEL, Literal("another name"))
-    assert summary(validator, quads) == {violation(subject, RDFS + "label", PROVSH + "SingleNameShape")}
+    quads = plus(base(), subject, NAME, Literal("another name"))
+    assert summary(validator, quads) == {violation(subject, VOPROV + "name", PROVSH + "SingleNameShape")}
+
+
+@pytest.mark.parametrize("subject", [ACTIVITY, INPUT, CTAPIPE], ids=["activity", "entity", "agent"])
+def test_labels_are_not_names(validator, subject):
+    """A name and two labels on one node: only names are counted."""
+    quads = plus(plus(base(), subject, LABEL, Literal("a label")), subject, LABEL, Literal("another label"))
+    assert summary(validator, quads) == set()
 
 
 # -- prov.ttl: objects of qualified relations ---------------------------------
@@ -518,7 +525,7 @@ def agent_without_name(broken):
     """vosh:AgentNameShape."""
     record = base()
     record.agents[0].name = "" if broken else "ctapipe"
-    return record, expect(broken, violation(CTAPIPE, RDFS + "label", VOSH + "AgentNameShape"))
+    return record, expect(broken, warning(CTAPIPE, VOPROV + "name", VOSH + "AgentNameShape"))
 
 
 # ---------------------------------------------------------------------------
@@ -530,16 +537,16 @@ def agent_without_name(broken):
 def value_entity_without_value(broken):
     """vosh:ValueEntityValueShape (minCount)."""
     return with_value(None if broken else "5.5"), expect(
-        broken, violation(VALUE, PROV + "value", VOSH + "ValueEntityValueShape"))
+        broken, warning(VALUE, PROV + "value", VOSH + "ValueEntityValueShape"))
 
 
 @case
 def value_entity_with_two_values(broken):
-    """vosh:ValueEntityValueShape (maxCount)."""
+    """vosh:SingleValueShape on a value entity."""
     quads = quads_of(with_value())
     if broken:
         quads = plus(quads, VALUE, P.value, Literal("6.0"))
-    return quads, expect(broken, violation(VALUE, PROV + "value", VOSH + "ValueEntityValueShape"))
+    return quads, expect(broken, violation(VALUE, PROV + "value", VOSH + "SingleValueShape"))
 
 
 @case
@@ -547,7 +554,7 @@ def activity_description_without_name(broken):
     """vosh:DescriptionNameShape on an ActivityDescription."""
     record = described()
     record.activity_descriptions[0].name = "" if broken else "ctapipe-process"
-    return record, expect(broken, violation(PROCESS_DESCRIPTION, RDFS + "label", VOSH + "DescriptionNameShape"))
+    return record, expect(broken, warning(PROCESS_DESCRIPTION, VOPROV + "name", VOSH + "DescriptionNameShape"))
 
 
 @case
@@ -556,7 +563,7 @@ def entity_description_without_name(broken):
     record = with_value()
     record.entity_descriptions[0].name = "" if broken else "pedestal threshold"
     focus = node("description/entity", "pedestal-threshold")
-    return record, expect(broken, violation(focus, RDFS + "label", VOSH + "DescriptionNameShape"))
+    return record, expect(broken, warning(focus, VOPROV + "name", VOSH + "DescriptionNameShape"))
 
 
 @case
@@ -565,7 +572,7 @@ def parameter_description_without_name(broken):
     record = with_parameter()
     record.activity_descriptions[0].parameters[0].name = "" if broken else MAX_EVENTS
     focus = node("description/parameter", "process/max_events")
-    return record, expect(broken, violation(focus, RDFS + "label", VOSH + "DescriptionNameShape"))
+    return record, expect(broken, warning(focus, VOPROV + "name", VOSH + "DescriptionNameShape"))
 
 
 @case
@@ -574,7 +581,7 @@ def config_file_description_without_name(broken):
     record = with_config()
     record.activity_descriptions[0].config_files[0].name = "" if broken else "process_config.yaml"
     focus = node("description/configfile", "process/config")
-    return record, expect(broken, violation(focus, RDFS + "label", VOSH + "DescriptionNameShape"))
+    return record, expect(broken, warning(focus, VOPROV + "name", VOSH + "DescriptionNameShape"))
 
 
 @case
@@ -585,7 +592,7 @@ def dataset_description_without_content_type(broken):
     record.entity_descriptions.append(m.EntityDescription(
         id="dl1-hdf5", name="ctapipe DL1 file", kind="dataset", content_type=None if broken else "application/x-hdf5"))
     focus = node("description/entity", "dl1-hdf5")
-    return record, expect(broken, violation(focus, VOPROV + "contentType", VOSH + "ContentTypeShape"))
+    return record, expect(broken, warning(focus, VOPROV + "contentType", VOSH + "ContentTypeShape"))
 
 
 @case
@@ -593,7 +600,7 @@ def config_file_description_without_content_type(broken):
     """vosh:ContentTypeShape on a ConfigFileDescription."""
     record = with_config("" if broken else "application/yaml")
     focus = node("description/configfile", "process/config")
-    return record, expect(broken, violation(focus, VOPROV + "contentType", VOSH + "ContentTypeShape"))
+    return record, expect(broken, warning(focus, VOPROV + "contentType", VOSH + "ContentTypeShape"))
 
 
 @case
@@ -601,7 +608,7 @@ def value_description_without_value_type(broken):
     """vosh:ValueTypeShape on a ValueDescription."""
     record = with_value(value_type=None if broken else "double")
     focus = node("description/entity", "pedestal-threshold")
-    return record, expect(broken, violation(focus, VOPROV + "valueType", VOSH + "ValueTypeShape"))
+    return record, expect(broken, warning(focus, VOPROV + "valueType", VOSH + "ValueTypeShape"))
 
 
 @case
@@ -609,7 +616,7 @@ def parameter_description_without_value_type(broken):
     """vosh:ValueTypeShape on a ParameterDescription."""
     record = with_parameter(value_type="" if broken else "long")
     focus = node("description/parameter", "process/max_events")
-    return record, expect(broken, violation(focus, VOPROV + "valueType", VOSH + "ValueTypeShape"))
+    return record, expect(broken, warning(focus, VOPROV + "valueType", VOSH + "ValueTypeShape"))
 
 
 @case
@@ -618,7 +625,7 @@ def usage_description_without_role(broken):
     record = described()
     record.activity_descriptions[0].usages[0].role = "" if broken else "DL0/Event"
     focus = node("description/usage", "process/dl0")
-    return record, expect(broken, violation(focus, VOPROV + "role", VOSH + "DescriptionRoleShape"))
+    return record, expect(broken, warning(focus, VOPROV + "role", VOSH + "DescriptionRoleShape"))
 
 
 @case
@@ -627,7 +634,33 @@ def generation_description_without_role(broken):
     record = described()
     record.activity_descriptions[0].generations[0].role = "" if broken else "DL1/Event"
     focus = node("description/generation", "process/dl1")
-    return record, expect(broken, violation(focus, VOPROV + "role", VOSH + "DescriptionRoleShape"))
+    return record, expect(broken, warning(focus, VOPROV + "role", VOSH + "DescriptionRoleShape"))
+
+
+#: A second value on a description: (builder, focus, predicate, shape)
+SECOND_VALUES = {
+    "name": (described, PROCESS_DESCRIPTION, NAME, "SingleDescriptionNameShape"),
+    "content type": (with_config, node("description/configfile", "process/config"), V.contentType,
+                     "SingleContentTypeShape"),
+    "value type": (with_parameter, node("description/parameter", "process/max_events"), V.valueType,
+                   "SingleValueTypeShape"),
+    "role": (lambda: unlinked_usage(), node("description/usage", "process/dl0"), V.role, "SingleDescriptionRoleShape"),
+}
+
+
+def unlinked_usage() -> m.Record:
+    """:func:`described` with its usage not linked to its description (only the description is checked)."""
+    record = described()
+    record.usages[0].description = None
+    return record
+
+
+@pytest.mark.parametrize("what", SECOND_VALUES)
+def test_a_description_with_two_values_contradicts_itself(validator, what):
+    """Two different names, content types, value types or roles on one description: a Violation."""
+    build, focus, predicate, shape = SECOND_VALUES[what]
+    quads = plus(build(), focus, predicate, Literal("something else"))
+    assert summary(validator, quads) == {violation(focus, predicate.value, VOSH + shape)}
 
 
 @case
@@ -635,7 +668,7 @@ def parameter_without_name(broken):
     """vosh:ParameterNameShape."""
     record = with_parameter(name="" if broken else MAX_EVENTS)
     focus = node("parameter", f"{ACT}/") if broken else PARAMETER
-    return record, expect(broken, violation(focus, RDFS + "label", VOSH + "ParameterNameShape"))
+    return record, expect(broken, warning(focus, VOPROV + "name", VOSH + "ParameterNameShape"))
 
 
 @case
@@ -644,16 +677,16 @@ def parameter_without_value(broken):
     quads = quads_of(with_parameter("1000"))
     if broken:
         quads = without(quads, PARAMETER, P.value)
-    return quads, expect(broken, violation(PARAMETER, PROV + "value", VOSH + "ParameterValueShape"))
+    return quads, expect(broken, warning(PARAMETER, PROV + "value", VOSH + "ParameterValueShape"))
 
 
 @case
 def parameter_with_two_values(broken):
-    """vosh:ParameterValueShape (maxCount)."""
+    """vosh:SingleValueShape on a parameter."""
     quads = quads_of(with_parameter())
     if broken:
         quads = plus(quads, PARAMETER, P.value, Literal("2000"))
-    return quads, expect(broken, violation(PARAMETER, PROV + "value", VOSH + "ParameterValueShape"))
+    return quads, expect(broken, violation(PARAMETER, PROV + "value", VOSH + "SingleValueShape"))
 
 
 @case
@@ -661,8 +694,8 @@ def config_file_without_name(broken):
     """vosh:ConfigFileNameShape."""
     quads = quads_of(with_config())
     if broken:
-        quads = without(quads, CONFIG, LABEL)
-    return quads, expect(broken, violation(CONFIG, RDFS + "label", VOSH + "ConfigFileNameShape"))
+        quads = without(quads, CONFIG, NAME)
+    return quads, expect(broken, warning(CONFIG, VOPROV + "name", VOSH + "ConfigFileNameShape"))
 
 
 # ---------------------------------------------------------------------------
@@ -803,7 +836,8 @@ def association_with_two_roles(broken):
 
 
 def role_against_description(broken: bool, relation: str, wrong: str | None):
-    """A described usage or generation whose role is ``wrong`` when broken, else its description's."""
+    """A described usage or generation whose role is ``wrong`` when broken, else its description's:
+    a different role breaks the description (a Violation), a missing one is incomplete (a Warning)."""
     record = described()
     if relation == "usage":
         record.usages[0].role = wrong if broken else "DL0/Event"
@@ -811,6 +845,8 @@ def role_against_description(broken: bool, relation: str, wrong: str | None):
     else:
         record.generations[0].role = wrong if broken else "DL1/Event"
         node = qualified(record, OUTPUT, P.qualifiedGeneration)
+    if wrong is None:
+        return record, expect(broken, warning(node, PROV + "hadRole", VOSH + "RoleGivenWithDescriptionShape"))
     return record, expect(broken, violation(node, PROV + "hadRole", VOSH + "RoleMatchesDescriptionShape"))
 
 
@@ -822,7 +858,7 @@ def usage_role_differs_from_description(broken):
 
 @case
 def usage_role_missing_with_description(broken):
-    """vosh:RoleMatchesDescriptionShape (missing role) on a usage."""
+    """vosh:RoleGivenWithDescriptionShape on a usage."""
     return role_against_description(broken, "usage", None)
 
 
@@ -834,7 +870,7 @@ def generation_role_differs_from_description(broken):
 
 @case
 def generation_role_missing_with_description(broken):
-    """vosh:RoleMatchesDescriptionShape (missing role) on a generation."""
+    """vosh:RoleGivenWithDescriptionShape on a generation."""
     return role_against_description(broken, "generation", None)
 
 
@@ -878,7 +914,7 @@ def test_role_messages_quote_both_roles(validator):
     assert node("description/usage", "process/dl0") in issue.message
     record.usages[0].role = None
     (issue,) = check(validator, record)
-    assert "the role (none)" in issue.message and issue.value is None
+    assert issue.severity == "Warning" and "states no role" in issue.message
 
 
 @case
@@ -886,7 +922,7 @@ def parameter_name_differs_from_description(broken):
     """vosh:ParameterNameMatchesDescriptionShape."""
     name = "EventSource.max_events" if broken else MAX_EVENTS
     record = with_parameter(name=name)
-    return record, expect(broken, violation(node("parameter", f"{ACT}/{name}"), RDFS + "label",
+    return record, expect(broken, violation(node("parameter", f"{ACT}/{name}"), VOPROV + "name",
                                             VOSH + "ParameterNameMatchesDescriptionShape"))
 
 
@@ -1190,11 +1226,14 @@ def test_every_shape_is_exercised():
         assert f'"{local}"' in source, f"no test names {shape}"
 
 
-def test_warnings_only_for_recommended_vocabularies():
+def test_warnings_only_for_recommended_vocabularies_and_completeness():
     graph = _shapes()
     warned = {str(s).rsplit("#", 1)[-1] for s in graph.subjects(SH.severity, SH.Warning)}
+    completeness = {"AgentNameShape", "ValueEntityValueShape", "DescriptionNameShape", "ContentTypeShape",
+                    "ValueTypeShape", "DescriptionRoleShape", "ParameterNameShape", "ParameterValueShape",
+                    "ConfigFileNameShape", "RoleGivenWithDescriptionShape"}
     assert warned == {"ActivityTypeVocabularyShape", "RelationTypeVocabularyShape", "AgentRoleVocabularyShape",
-                      "ProductDataCategoryShape", "ProductDataAssociationShape"}
+                      "ProductDataCategoryShape", "ProductDataAssociationShape"} | completeness
 
 
 def test_described_value_target_selects_only_described_nodes():

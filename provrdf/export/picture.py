@@ -76,7 +76,7 @@ _NOT_DRAWN = {VOPROV + name for name in (
     "ParameterDescription", "ConfigFileDescription",
 )} | {CTAO + "System"}
 _CONFIGURATION_CLASSES = {VOPROV + "Parameter", VOPROV + "ConfigFile"}
-_NAMES = (RDFS + "label", VOPROV + "name", PROV + "label")
+_NAMES = (VOPROV + "name", RDFS + "label", PROV + "label")  #: the name first, else a label
 
 
 @dataclass(frozen=True)

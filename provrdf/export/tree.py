@@ -15,7 +15,7 @@ from collections import defaultdict
 from pyoxigraph import NamedNode, Triple
 
 from provrdf.lineage import Lineage
-from provrdf.rdf.namespaces import PROV, RDF, RDFS
+from provrdf.rdf.namespaces import PROV, RDF, RDFS, VOPROV
 from provrdf.rdf.relations import BY_SHORTCUT, Relation
 
 __all__ = ["render_tree"]
@@ -44,7 +44,8 @@ class _Graph:
 
     def describe(self, node: str) -> str:
         types = {o.value for o in self.facts[node].get(RDF + "type", [])}
-        name = self.first(node, RDFS + "label") or node.rstrip("/").rsplit("/", 1)[-1]
+        name = (self.first(node, VOPROV + "name") or self.first(node, RDFS + "label")
+                or node.rstrip("/").rsplit("/", 1)[-1])
         if PROV + "Agent" in types:
             return f"agent {name}"
         if PROV + "Activity" in types:

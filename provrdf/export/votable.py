@@ -11,9 +11,9 @@ name, with no utype. :data:`TABLES` (:mod:`provrdf.export.votable_layout`) is
 the whole layout.
 
 >>> from pyoxigraph import Literal, NamedNode, Quad
->>> from provrdf.rdf.terms import LABEL, P
+>>> from provrdf.rdf.terms import NAME, P
 >>> a = NamedNode("https://example.org/activity/a1")
->>> quads = [Quad(a, NamedNode(RDF + "type"), P.Activity), Quad(a, LABEL, Literal("calib"))]
+>>> quads = [Quad(a, NamedNode(RDF + "type"), P.Activity), Quad(a, NAME, Literal("calib"))]
 >>> table = to_votable(quads, "https://example.org/").get_first_table()
 >>> table.utype, [f.utype for f in table.fields][:2], table.array["name"][0]
 ('voprov:Activity', ['voprov:Activity.id', 'voprov:Activity.name'], 'calib')

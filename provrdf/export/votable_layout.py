@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pyoxigraph import NamedNode
 
 from provrdf.rdf.relations import BY_NAME, RELATIONS, Relation
-from provrdf.rdf.terms import COMMENT, LABEL, P, V
+from provrdf.rdf.terms import COMMENT, NAME, P, V
 
 __all__ = ["TABLES", "Column", "TableSpec"]
 
@@ -74,7 +74,7 @@ def _classes(name: str, choices: dict[NamedNode, str], default: str | None, mode
     return Column(name, "meta.code.class", kind="class", choices=pairs, default=default, modelled=modelled)
 
 
-_NAME = _attr("name", LABEL, "meta.title")
+_NAME = _attr("name", NAME, "meta.title")
 _ROLE = _attr("role", P.hadRole, "meta.code")
 _COMMENT = _attr("comment", COMMENT, "meta.note")
 _DESCRIPTION_TEXT = _attr("description", V.description, "meta.note")

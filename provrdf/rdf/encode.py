@@ -34,7 +34,7 @@ from provrdf import model as m
 from provrdf.identifiers import DEFAULT_BASE, digest, mint
 from provrdf.rdf.namespaces import PROV, VOPROV, expand
 from provrdf.rdf.relations import BY_NAME, RELATIONS, Relation
-from provrdf.rdf.terms import COMMENT, LABEL, PART_OF, TYPE, C, P, V, literal
+from provrdf.rdf.terms import COMMENT, NAME, PART_OF, TYPE, C, P, V, literal
 from provrdf.timeutil import format_time
 
 __all__ = ["Encoded", "Encoder"]
@@ -203,7 +203,7 @@ class Encoder:
     def _activity(self, w: _GraphWriter, a: m.Activity) -> None:
         node = self.iri("activity", a.id)
         w.types(node, (P.Activity, V.Activity))
-        w.add(node, LABEL, a.name)
+        w.add(node, NAME, a.name)
         w.add(node, P.startedAtTime, a.start)
         w.add(node, P.endedAtTime, a.end)
         w.add(node, COMMENT, a.comment)
@@ -221,7 +221,7 @@ class Encoder:
     def _entity(self, w: _GraphWriter, e: m.Entity) -> None:
         node = self.iri("entity", e.id)
         w.types(node, _ENTITY_CLASSES[e.kind])
-        w.add(node, LABEL, e.name)
+        w.add(node, NAME, e.name)
         w.add(node, P.atLocation, e.location)
         w.add(node, P.generatedAtTime, e.generated_at)
         w.add(node, P.invalidatedAtTime, e.invalidated_at)
@@ -238,7 +238,7 @@ class Encoder:
             if a.type not in _AGENT_CLASSES:
                 raise ValueError(f"agent {a.id!r} has type {a.type!r}, not one of {', '.join(_AGENT_CLASSES)}")
             w.types(node, (_AGENT_CLASSES[a.type],))
-        w.add(node, LABEL, a.name)
+        w.add(node, NAME, a.name)
         w.add(node, COMMENT, a.comment)
         for attr in ("email", "affiliation", "phone", "address", "url"):
             w.add(node, V[attr], getattr(a, attr))
@@ -305,7 +305,7 @@ class Encoder:
         for p in r.parameters:
             node = self.iri("parameter", p.id or f"{p.activity}/{p.name}")
             w.types(node, (P.Entity, V.Parameter))
-            w.add(node, LABEL, p.name)
+            w.add(node, NAME, p.name)
             w.add(node, P.value, p.value, keep_empty=True)  # "" is a real setting
             if p.description:
                 w.add(node, V.isDescribedBy, self.iri("description/parameter", p.description))
@@ -316,7 +316,7 @@ class Encoder:
         for c in r.config_files:
             node = self.iri("configfile", c.id or f"{c.activity}/{c.name}")
             w.types(node, (P.Entity, V.ConfigFile))
-            w.add(node, LABEL, c.name)
+            w.add(node, NAME, c.name)
             w.add(node, P.atLocation, c.location)
             w.add(node, COMMENT, c.comment)
             if c.description:
@@ -338,7 +338,7 @@ class Encoder:
     def _activity_description(self, w: _GraphWriter, d: m.ActivityDescription) -> None:
         node = self.iri("description/activity", d.id)
         w.types(node, (V.ActivityDescription,))
-        w.add(node, LABEL, d.name)
+        w.add(node, NAME, d.name)
         for attr in ("version", "description", "docurl", "type", "subtype"):
             w.add(node, V[attr], getattr(d, attr))
         for kind, items, link in (
@@ -359,21 +359,21 @@ class Encoder:
             child = self.iri("description/parameter", p.id)
             w.add(node, V.hasParameterDescription, child)
             w.types(child, (V.ParameterDescription,))
-            w.add(child, LABEL, p.name)
+            w.add(child, NAME, p.name)
             for attr in ("value_type", "description", "unit", "ucd", "utype", "min", "max", "options", "default"):
                 w.add(child, V[_camel(attr)], getattr(p, attr))
         for c in d.config_files:
             child = self.iri("description/configfile", c.id)
             w.add(node, V.hasConfigFileDescription, child)
             w.types(child, (V.ConfigFileDescription,))
-            w.add(child, LABEL, c.name)
+            w.add(child, NAME, c.name)
             w.add(child, V.contentType, c.content_type)
             w.add(child, V.description, c.description)
 
     def _entity_description(self, w: _GraphWriter, d: m.EntityDescription) -> None:
         node = self.iri("description/entity", d.id)
         w.types(node, _ENTITY_DESCRIPTION_CLASSES[d.kind])
-        w.add(node, LABEL, d.name)
+        w.add(node, NAME, d.name)
         for attr in ("description", "docurl", "type") + _KIND_ATTRIBUTES.get(d.kind, ()):
             w.add(node, V[_camel(attr)], getattr(d, attr))
 

@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode
 from provrdf.rdf.namespaces import CTAO, DCTERMS, PROV, PROVRDF, RDF, RDFS, VOPROV, XSD
 from provrdf.timeutil import format_time
 
-__all__ = ["P", "V", "C", "R", "TYPE", "LABEL", "COMMENT", "PART_OF", "XSD_DATETIME", "literal"]
+__all__ = ["P", "V", "C", "R", "TYPE", "LABEL", "NAME", "COMMENT", "PART_OF", "XSD_DATETIME", "literal"]
 
 
 class _Vocabulary:
@@ -46,6 +46,8 @@ R = _Vocabulary(PROVRDF)  #: provrdf bookkeeping
 
 TYPE = NamedNode(RDF + "type")
 LABEL = NamedNode(RDFS + "label")
+#: The ProvDM name of a node (a sub-property of rdfs:label); a W3C label stays :data:`LABEL`.
+NAME = V.name
 COMMENT = NamedNode(RDFS + "comment")
 #: An activity that is one step of a larger one (a call in its session).
 PART_OF = NamedNode(DCTERMS + "isPartOf")

@@ -9,6 +9,10 @@ Tests import from here, never from each other. Submodules:
 * :mod:`helpers.postgres`, :mod:`helpers.graphviz` — the PostgreSQL server and Graphviz the tests start or install.
 """
 
-from helpers.records import CAPTURE_SOURCES, CHAIN, DATA, DEMO, ENCODER, chain_record, iri, one, triples, utc
+from helpers.records import (
+    CAPTURE_SOURCES, CHAIN, DATA, DEMO, ENCODER, chain_record, fixtures, iri, one, triples, utc,
+)
 
-__all__ = ["CAPTURE_SOURCES", "CHAIN", "DATA", "DEMO", "ENCODER", "chain_record", "iri", "one", "triples", "utc"]
+__all__ = [
+    "CAPTURE_SOURCES", "CHAIN", "DATA", "DEMO", "ENCODER", "chain_record", "fixtures", "iri", "one", "triples", "utc",
+]

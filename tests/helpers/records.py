@@ -9,7 +9,9 @@ from provrdf import model as m
 from provrdf.model import Record
 from provrdf.rdf.encode import Encoder
 
-__all__ = ["CAPTURE_SOURCES", "CHAIN", "DATA", "DEMO", "ENCODER", "chain_record", "iri", "one", "triples", "utc"]
+__all__ = [
+    "CAPTURE_SOURCES", "CHAIN", "DATA", "DEMO", "ENCODER", "chain_record", "fixtures", "iri", "one", "triples", "utc",
+]
 
 #: The encoder of the reader tests, with a base IRI of their own.
 ENCODER = Encoder("https://example.org/prov/")
@@ -84,3 +86,14 @@ CAPTURE_SOURCES = [
     DATA / "gammapy" / "crab_analysis_2020.log", DATA / "ctapipe" / "v0.19_2023.provenance.log",
     DATA / "w3c" / "opus_job.json", DATA / "w3c" / "plain.json",
 ]
+
+
+#: Files beside the fixtures that are not provenance: the scripts that made them and their notes.
+NOT_FIXTURES = {"make.py", "README.md"}
+
+
+def fixtures(folder: Path, pattern: str = "*") -> list[Path]:
+    """The provenance files under ``folder`` (sub-folders included), without scripts and notes."""
+    return [path for path in sorted(folder.rglob(pattern))
+            if path.is_file() and path.name not in NOT_FIXTURES and path.suffix not in (".txt", ".pyc")
+            and "__pycache__" not in path.parts]

@@ -84,12 +84,17 @@ class Definitions:
     members
         Generation description id -> entity description id of the members
         of the collection it generates (from ``has_members``).
+    source
+        The file the definitions were read from, for messages.
     """
 
     activity_descriptions: list[ActivityDescription] = field(default_factory=list)
     entity_descriptions: list[EntityDescription] = field(default_factory=list)
     name: str | None = None
     members: dict[str, str] = field(default_factory=dict)
+    source: str | None = None
+    #: how many activities :meth:`apply` linked to a description so far
+    linked: int = 0
 
     def apply(self, record: Record) -> Record:
         """Link the nodes of ``record`` to their descriptions, in place.
@@ -112,6 +117,7 @@ class Definitions:
             if description is not None:
                 activity.description = description.id
                 self._link(record, activity.id, description)
+                self.linked += 1
         return record
 
     def record(self, source: str = "<memory>") -> Record:
@@ -181,9 +187,11 @@ def load(path: Path) -> Definitions:
         problem = getattr(error, "problem", None) or str(error)
         raise ParseError(source, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None) from None
     try:
-        return parse(data, Path(path).stem)
+        definitions = parse(data, Path(path).stem)
     except ValueError as error:
         raise ParseError(source, str(error)) from None
+    definitions.source = source
+    return definitions
 
 
 def parse(data: Any, name: str | None = None) -> Definitions:

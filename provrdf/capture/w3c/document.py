@@ -175,8 +175,7 @@ def position_kinds(statements: list[Statement]) -> dict[str, str]:
 #: PROV-DM attributes (and voprov's prov-namespace habits) written as the PROV-O predicate of the same meaning.
 _PREDICATES = {
     PROV + "label": "rdfs:label",
-    PROV + "name": "rdfs:label",
-    VOPROV + "name": "rdfs:label",
+    PROV + "name": "voprov:name",  # voprov's and OPUS's habit for the ProvDM name
     PROV + "location": "prov:atLocation",
     PROV + "role": "prov:hadRole",
     PROV + "type": "rdf:type",

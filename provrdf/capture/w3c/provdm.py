@@ -24,8 +24,8 @@ __all__ = ["CLASSES", "COMMENT", "LINKS", "NAME", "ProvDM", "extract", "link_kin
 
 #: The ProvDM links written as influences, by the local name of their marker type.
 LINKS = ("wasConfiguredBy", "isDescribedBy", "hadReference", "isRelatedTo")
-#: The attributes that give a ProvDM name or comment.
-NAME = (PROV + "name", VOPROV + "name", PROV + "label")
+#: The attributes that give a ProvDM name (a ``prov:label`` is a label, not a name) or comment.
+NAME = (VOPROV + "name", PROV + "name")
 COMMENT = (VOPROV + "comment", VOPROV + "annotation", RDFS + "comment")
 _DESCRIPTION_TEXT = (VOPROV + "description", VOPROV + "annotation")
 _ROLE_DESCRIPTIONS = {"UsageDescription": m.UsageDescription, "GenerationDescription": m.GenerationDescription}

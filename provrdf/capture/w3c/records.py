@@ -12,7 +12,8 @@
 * **Ids.** Every node and relation keeps the document's IRI
   (:func:`~provrdf.identifiers.external`); a blank node gets a stable id
   made from what is said about it.
-* **Attributes.** ``prov:label`` (and voprov's ``prov:name``) is the name,
+* **Attributes.** ``voprov:name`` (and voprov's and OPUS's ``prov:name``) is
+  the ProvDM name; a ``prov:label`` is a label (``rdfs:label``), kept apart,
   ``prov:location`` the location (kept exactly as written: ingest links
   entities of different tools by it), ``prov:role`` the role,
   ``prov:value`` the value; ProvDM attributes (``voprov:comment``,
@@ -46,13 +47,13 @@ from provrdf.capture.w3c.document import (
 from provrdf.capture.w3c.provdm import COMMENT, ProvDM, extract, parameter_value
 from provrdf.errors import ParseError
 from provrdf.identifiers import external
-from provrdf.rdf.namespaces import DCTERMS, PROV, RDFS, VOPROV
+from provrdf.rdf.namespaces import DCTERMS, PROV, VOPROV
 from provrdf.timeutil import parse_time
 
 __all__ = ["bundle_role", "fingerprint", "fragments", "records"]
 
 _ROLE = (PROV + "role",)
-_NAME_ORDER = (PROV + "name", VOPROV + "name", PROV + "label", RDFS + "label")
+_NAME_ORDER = (VOPROV + "name", PROV + "name")
 _ENTITY_KINDS = {VOPROV + "DatasetEntity": "dataset", VOPROV + "ValueEntity": "value",
                  PROV + "Collection": "collection", VOPROV + "Collection": "collection",
                  PROV + "EmptyCollection": "collection"}  # fmt: skip
@@ -149,7 +150,7 @@ def _attach(record: m.Record, job: str | None) -> None:
 
 def fingerprint(record: m.Record) -> str:
     """A digest of what ``record`` says, the same whatever order it was read in."""
-    content = _canonical([getattr(record, f.name) for f in fields(record) if f.name not in ("id", "source", "index")])
+    content = _canonical([getattr(record, f.name) for f in fields(record) if f.name not in ("id", "source", "index", "warnings")])
     return hashlib.sha256(repr(content).encode("utf-8")).hexdigest()[:16]
 
 
@@ -291,7 +292,7 @@ def _agent(iri: str, node: Statement) -> m.Agent:
         kind = written
     elif written is not None and written != kind:
         a.pairs.append((VOPROV + "type", written))
-    name, comment = _name(a) or "", a.text(*COMMENT)
+    name, comment = _name(a), a.text(*COMMENT)
     details = [a.text(VOPROV + f) for f in _AGENT_FIELDS]
     return m.Agent(local_id(iri), name, kind, comment, *details, extra=a.extra())
 
@@ -377,7 +378,7 @@ def _declare_named_nodes(record: m.Record, relations: list[Statement], provdm: P
         elif kind == "entity":
             record.entities.append(m.Entity(ident))
         else:
-            record.agents.append(m.Agent(ident, ""))
+            record.agents.append(m.Agent(ident))
 
 
 def _sorted(record: m.Record) -> m.Record:
