@@ -185,7 +185,7 @@ class Ingester:
         ----------
         items
             Records, a :class:`~provrdf.errors.ParseError` for each that could not
-            be read, and :class:`~provrdf.errors.ReadWarning`\ s.
+            be read, and the :class:`~provrdf.errors.ReadWarning` objects about the input.
         source
             Where they came from, for the report and the ingest log (no passwords).
         reader

@@ -100,7 +100,7 @@ def test_activities_in_one_section_per_class():
     ("activities:\n  run_fit: [unclosed\n", "not valid YAML", 3),
     ("activities:\n\t- run_fit\n", "not valid YAML", 2),
     ("- get_observations\n- run_fit\n", "found list", None),
-    ("entities: {}\n", "needs 'activities'", None),
+    ("entities: {}\n", "needs one of activities", None),
     ("activities: [get_observations]\n", "activities must be a mapping", None),
     ("activities:\n  run_fit:\n    usage:\n      - description: no role\n", "activity run_fit has no role", None),
     ("activities:\n  run_fit:\n    usage: datasets\n", "usage of activity run_fit must be a list", None),
@@ -180,9 +180,13 @@ def test_unknown_role_is_left_unlinked():
     assert one(fit.usages, role="model").description is None  # run_fit lists no usage "model"
     assert one(fit.entities, id=f"{S2019}/object/4425332016").description is None
     issues = Validator().check_batch([ENCODER.encode(record) for record in items])
-    violations = [(r.id, i.message) for r, found in zip(items, issues) for i in found if i.severity == "Violation"]
-    assert len(violations) == 1
-    assert violations[0][0] == fit.id and 'The role "model" is not among the roles' in violations[0][1]
+    found = [(r.id, i.severity, i.message) for r, found in zip(items, issues) for i in found
+             if "is not among the roles" in i.message]
+    assert len(found) == 1  # the description is incomplete about run_fit: a warning
+    assert found[0][:2] == (fit.id, "Warning") and 'The role "model" is not among the roles' in found[0][2]
+    strict = Validator(strict=True).check_batch([ENCODER.encode(record) for record in items])
+    assert [(r.id, i.severity) for r, found in zip(items, strict) for i in found if "is not among" in i.message] == [
+        (fit.id, "Violation")]
 
 
 def test_apply_keeps_existing_descriptions_and_ignores_unknown_activities():

@@ -454,3 +454,123 @@ def test_good_logs_pass_shacl():
 def test_every_term_is_declared():
     items = [record for name in GOOD for record in records(name)]
     assert ontology_problems([q for record in items for q in ENCODER.encode(record).quads], check_domains=True) == []
+
+
+# -- the 2019 form exactly as the founding material prints it ------------------------------------
+
+SEED = DATA / "seed_2019.log"
+SEED_DEFINITION = DATA.parent / "definitions" / "seed_definition.yaml"
+
+
+def test_seed_log_is_detected_and_read_as_printed():
+    """Lines broken after the seconds and inside the dict, a line cut short by the next one, and a
+    dict whose last ``}`` the print lost: every record is read, and what was mended is said."""
+    from provrdf.capture import detect
+    from provrdf.errors import ReadWarning
+
+    assert detect(SEED).name == "gammapy"
+    items = read_all(SEED)
+    warnings = [(w.kind, w.line) for w in items if isinstance(w, ReadWarning)]
+    assert warnings == [("unbalanced brackets", 4), ("incomplete provenance line", 8)]
+    assert not [item for item in items if isinstance(item, ParseError)]
+    activity_record, relations = (item for item in items if isinstance(item, Record))
+    (activity,) = activity_record.activities
+    assert (activity.id, activity.name) == ("gammapy/9456793112", "get_observations")
+    assert (activity.start, activity.end) == (utc("2019-10-07T11:20:05.884419"), utc("2019-10-07T11:20:06.091068"))
+    parameters = {p.name: p.value for p in activity_record.parameters}
+    assert parameters == {"datastore": "SGAMMAPY_DATA/hess-dl3-dr1",
+                          "filters": '[{"filter_type": "par_value", "value_param": "Crab", "variable": "TARGET_NAME"}]'}
+    (usage,) = activity_record.usages
+    store = one(activity_record.entities, id=usage.entity)
+    assert (usage.role, store.name, store.location) == ("datastore", "DataStore", "SGAMMAPY_DATA/hess-dl3-dr1")
+    assert usage.entity == "gammapy/object/3585d8a6f0ad20fece226aa22dd9df2"
+    members = sorted(m.member.rsplit("/", 1)[-1] for m in relations.memberships)
+    assert members == ["23523", "23526", "23559", "23592"]
+    assert {m.collection for m in relations.memberships} == {"gammapy/object/295524570"}
+    assert {e.name for e in relations.entities if e.kind != "collection"} == {"Observation"}
+
+
+def test_seed_log_with_its_definition_links_the_descriptions():
+    from provrdf import ingest, open_store, query
+
+    store = open_store(":memory:")
+    report = ingest(store, [SEED], definition=SEED_DEFINITION)
+    assert report.ok and report.stored == 2, [str(r) for r in report.rejected]
+    rows = query(store, """SELECT ?role ?text WHERE { ?a voprov:name "get_observations" ; prov:qualifiedUsage ?u .
+        ?u prov:hadRole ?role ; voprov:isDescribedBy ?d . ?d voprov:description ?text }""")
+    assert [(r["role"].value, r["text"].value) for r in rows] == [
+        ("datastore", "DataStore object file (location: settings.observations.datastore)")]
+    named = query(store, """SELECT ?name WHERE { ?a voprov:name "get_observations" ; voprov:wasConfiguredBy ?p .
+        ?p voprov:name ?name ; voprov:isDescribedBy ?pd } ORDER BY ?name""")
+    assert [r["name"].value for r in named] == ["datastore", "filters"]
+
+
+def test_a_record_over_too_many_lines_is_given_up_with_its_line(tmp_path):
+    from provrdf.capture.gammapy.lines import MAX_LINES
+    from provrdf.errors import ReadWarning
+
+    log = tmp_path / "cut.log"
+    log.write_text("INFO:gammapy:_PROV_2019-10-07T11:20:05\n" + "no closing marker yet\n" * (MAX_LINES + 5)
+                   + "INFO:gammapy:_PROV_2019-10-07T11:20:06.1_PROV({'activity_id': '1', 'endTime': 'x'})\n"
+                   + "INFO:gammapy:_PROV_2019-10-07T11:20:07.1_PROV({'activity_id': '2', 'parameters': {'a':\n")
+    items = read_all(log)
+    (warning,) = [item for item in items if isinstance(item, ReadWarning)]
+    assert warning.line == 1 and f"within {MAX_LINES} lines" in warning.message
+    cut = [item for item in items if isinstance(item, ParseError) and item.line == MAX_LINES + 8]
+    assert cut and "cut off" in cut[0].message
+
+
+# -- logprov 0.0.2 and 0.0.1, real logs (tests/data/logprov, made by its make.py) ------------------
+
+LOGPROV = DATA.parent / "logprov"
+
+
+def test_logprov_002_session_definitions_describe_its_activities():
+    """logprov logs the definitions it used in the session event: they become the descriptions, and
+    its ``agents:`` the operator's attributes."""
+    items = read_all(LOGPROV / "imagestack.log")
+    assert not [item for item in items if isinstance(item, ParseError)]
+    session, *calls = [item for item in items if isinstance(item, Record)]
+    assert session.activities[0].name == "__main__.ImageStacker"
+    assert {d.name for d in session.activity_descriptions} == {
+        "select_frames", "calibrate_frames", "stack_frames", "extract_sources"}
+    stack = next(r for r in calls if r.activities and r.activities[0].name == "stack_frames")
+    assert stack.activities[0].description == "stack_frames"
+    described = {p.name: p.description for p in stack.parameters}
+    assert described["nxpix"] == "stack_frames/parameter/nxpix"
+    (operator,) = [a for a in stack.agents if a.type == "Person"]
+    assert (operator.name, operator.email) == ("astro", "astro@example.org")
+    assert not [a for a in stack.agents if a.type == "SoftwareAgent"]  # logprov names no software: none made up
+
+
+def test_logprov_locations_that_are_variables_make_no_files():
+    from provrdf import ingest, open_store, query
+
+    store = open_store(":memory:")
+    report = ingest(store, [LOGPROV / "imagestack.log"])
+    assert report.ok, [str(r) for r in report.rejected]
+    variables = query(store, 'SELECT ?e WHERE { ?e prov:atLocation "frames" }')
+    assert len(list(variables)) >= 1
+    links = query(store, "SELECT ?a ?b WHERE { ?a prov:alternateOf ?b }")
+    assert list(links) == []
+
+
+@pytest.mark.parametrize("activities, entities, entity_key", [
+    ("activities", "entities", "entityType"),
+    ("activity_description", "entity_description", "entityName"),
+    ("activity_descriptions", "entity_descriptions", "entity_description"),
+])
+def test_every_generation_of_definition_keys(activities, entities, entity_key):
+    from provrdf.capture.gammapy.definition import parse
+
+    data = {activities: {"stack_frames": {"description": "Combine frames",
+                                          "usage": [{"role": "calibrated frames", entity_key: "FrameSet"}],
+                                          "parameters": [{"name": "nxpix", "value": "config.nxpix"}]}},
+            entities: {"FrameSet": {"description": "Frames", "type": "FileCollection", "index": "frames.idx"}}}
+    definitions = parse(data, "imagestack")
+    (stack,) = definitions.activity_descriptions
+    assert (stack.name, stack.usages[0].role, stack.usages[0].entity_description) == (
+        "stack_frames", "calibrated frames", "FrameSet")
+    (frames,) = definitions.entity_descriptions
+    assert frames.description == "Frames (index: frames.idx)"  # a key no field holds is kept in the text
+    assert stack.parameters[0].description == "value: config.nxpix"

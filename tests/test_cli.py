@@ -203,21 +203,63 @@ def test_describe_stores_the_descriptions_alone(run):
     assert activities.output.split()[-1] == "0"
 
 
-def test_ingest_with_a_definition_rejects_an_unlisted_role(run):
-    """run_fit uses a "model" the 0.15 definition does not list: that record only is rejected."""
+def test_ingest_with_a_definition_warns_of_an_unlisted_role_and_strict_rejects_it(run, tmp_path):
+    """run_fit uses a "model" the 0.15 definition does not list: the description is incomplete about
+    it, a warning (the record is stored); with --strict that record only is rejected."""
     plain = run("validate", GAMMAPY_2019)
     assert plain.exit_code == 0, plain.output
     result = run("ingest", "--definition", DEFINITION_2019, GAMMAPY_2019)
-    assert result.exit_code == 1
+    assert result.exit_code == 0, result.output
     assert f"read {GAMMAPY_2019} as gammapy" in result.output
-    assert "1 rejected" in result.output
-    assert "RoleListedByDescriptionShape" not in result.output  # the message, not the shape IRI, is shown
+    assert "0 rejected" in result.output
+    assert "warning: role listed by the activity's description, 1 time(s), e.g." in result.output
     assert 'The role "model" is not among the roles' in result.output
     assert '/description/activity/run_fit> of this activity lists ("datasets")' in result.output
-    linked = run("query", "--format", "csv", """SELECT DISTINCT ?name WHERE {
+    strict = run("ingest", "--store", tmp_path / "strict", "--strict", "--definition", DEFINITION_2019, GAMMAPY_2019)
+    assert strict.exit_code == 1
+    assert "1 rejected" in strict.output and "Violation:" in strict.output
+    assert "RoleListedByDescriptionShape" not in strict.output  # the message, not the shape IRI, is shown
+    linked = run("query", "--store", tmp_path / "strict", "--format", "csv", """SELECT DISTINCT ?name WHERE {
         ?a a prov:Activity ; voprov:name ?name ; voprov:isDescribedBy/a voprov:ActivityDescription } ORDER BY ?name""")
     names = [row["name"] for row in csv.DictReader(io.StringIO(linked.output))]
     assert names == ["get_datasets", "get_flux_points", "get_observations", "set_model"]
+
+
+def test_warnings_are_summarised_by_kind_and_listed_with_show_warnings(run, tmp_path):
+    log = tmp_path / "unnamed.provenance.json"
+    agents = {f"ex:agent{i}": {"prov:type": {"$": "prov:Person", "type": "prov:QUALIFIED_NAME"}} for i in range(3)}
+    log.write_text(json.dumps({
+        "prefix": {"ex": "https://example.org/", "voprov": "http://www.ivoa.net/documents/ProvenanceDM/index.html#"},
+        "activity": {"ex:calib": {"voprov:name": "calibrate"}},
+        "agent": agents,
+        "wasAssociatedWith": {f"_:w{i}": {"prov:activity": "ex:calib", "prov:agent": f"ex:agent{i}"} for i in range(3)},
+    }))
+    summary = run("validate", log)
+    assert summary.exit_code == 0, summary.output
+    assert "warning: agent name, 3 time(s) (--show-warnings lists all 3), e.g." in summary.output
+    assert summary.output.count("This agent has no name") == 2
+    assert "1 record(s) valid, 0 rejected, 3 warning(s)" in summary.output
+    listed = run("validate", "--show-warnings", log)
+    assert listed.output.count("This agent has no name") == 3
+    strict = run("validate", "--strict", log)
+    assert strict.exit_code == 1 and "0 record(s) valid, 1 rejected, 0 warning(s)" in strict.output
+
+
+def test_a_format_that_finds_no_record_is_an_error(run, tmp_path):
+    forced = run("ingest", "--format", "gammapy", README)
+    assert forced.exit_code == 1
+    assert f"no provenance records found in {README} as gammapy" in forced.output
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Notes\n\nWe used http://www.w3.org/ns/prov# terms.\n")
+    guessed = run("ingest", notes)
+    assert guessed.exit_code == 1
+    assert "not a provenance format provrdf knows (tried: ctapipe, gammapy, provjson" in guessed.output
+    assert "Bad syntax" not in guessed.output
+    unmatched = tmp_path / "other.yaml"
+    unmatched.write_text("activities:\n  run_something_else:\n    description: nothing in the log\n")
+    nothing = run("ingest", "--definition", unmatched, GAMMAPY_2019)
+    assert nothing.exit_code == 1
+    assert f"{unmatched} matches no record" in nothing.output
 
 
 def test_a_database_url_is_a_source(run, tmp_path):

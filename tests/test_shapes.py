@@ -885,7 +885,7 @@ def role_not_listed(broken: bool, relation: str):
         record.generations[0].description = None
         record.generations[0].role = "DL1/Muons" if broken else "DL1/Event"
         node = qualified(record, OUTPUT, P.qualifiedGeneration)
-    return record, expect(broken, violation(node, None, VOSH + "RoleListedByDescriptionShape"))
+    return record, expect(broken, warning(node, None, VOSH + "RoleListedByDescriptionShape"))
 
 
 @case
@@ -1231,7 +1231,7 @@ def test_warnings_only_for_recommended_vocabularies_and_completeness():
     warned = {str(s).rsplit("#", 1)[-1] for s in graph.subjects(SH.severity, SH.Warning)}
     completeness = {"AgentNameShape", "ValueEntityValueShape", "DescriptionNameShape", "ContentTypeShape",
                     "ValueTypeShape", "DescriptionRoleShape", "ParameterNameShape", "ParameterValueShape",
-                    "ConfigFileNameShape", "RoleGivenWithDescriptionShape"}
+                    "ConfigFileNameShape", "RoleGivenWithDescriptionShape", "RoleListedByDescriptionShape"}
     assert warned == {"ActivityTypeVocabularyShape", "RelationTypeVocabularyShape", "AgentRoleVocabularyShape",
                       "ProductDataCategoryShape", "ProductDataAssociationShape"} | completeness
 

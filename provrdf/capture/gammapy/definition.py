@@ -18,10 +18,13 @@ and generations, and the entity types they refer to::
       DataStore: {description: "...", type: FileCollection}
       Observation: {description: "...", type: File, contentType: application/fits}
 
-Both spellings are read: the older ``entityType`` with a top-level
-``entities``, the newer ``entityName`` (or ``entity_description``) with a
-top-level ``entity_descriptions``. ``activities`` (and the entities) may
-also sit in one section per traced class (``Analysis: {activities: …}``).
+Every generation of the format is read: ``activities`` + ``entities``
+(the gammapy prototype, lstosa), ``activity_description`` +
+``entity_description`` (logprov's first configuration) and
+``activity_descriptions`` + ``entity_descriptions`` (logprov 0.0.2); inside
+a usage or generation the entity type is ``entityType``, later
+``entityName`` or ``entity_description``. The activities (and the entities)
+may also sit in one section per traced class (``Analysis: {activities: …}``).
 
 Mapping decisions:
 
@@ -29,13 +32,19 @@ Mapping decisions:
   when a ``version`` is given), ``<activity id>/usage/<role>``,
   ``<activity id>/generation/<role>``, ``<activity id>/parameter/<name>``;
   entity descriptions are named by their entity type;
-* ``value``, ``location`` and ``has_members`` are dotted expressions on the
-  analysis object, not values: they are kept as text at the end of the
-  description, e.g. ``"DataStore path (value: settings.observations.datastore)"``
-  — never as a parameter's ``default``;
+* ``value``, ``location``, ``has_members`` and ``has_progenitors`` are
+  dotted expressions on the analysis object, not values: they are kept as
+  text at the end of the description, e.g.
+  ``"DataStore path (value: settings.observations.datastore)"`` — never as
+  a parameter's ``default``; so is any other key no field holds
+  (``index: obs-index.fits.gz``);
 * a parameter's value type is its ``valueType`` (or ``type``), else ``char``;
 * an entity type with a ``contentType`` is a dataset description, one with
-  a ``valueType`` a value description; other keys (``index``…) are dropped;
+  a ``valueType`` a value description;
+* logprov's ``agents:`` gives the ProvDM attributes of the agents it names
+  (``email``, ``affiliation`` …);
+* a top-level key that is none of these (logprov's ``namespaces``) is not
+  read, and a warning says so;
 * an entity type named by a usage or generation but not defined gets a
   description with its name only.
 
@@ -63,7 +72,7 @@ from provrdf.model import (
     UsageDescription,
 )
 
-__all__ = ["Definitions", "load", "parse"]
+__all__ = ["ACTIVITY_KEYS", "ENTITY_KEYS", "Definitions", "load", "parse"]
 
 #: Keys naming the entity type of a usage or generation, oldest first.
 _ENTITY_KEYS = ("entityType", "entityName", "entity_description")
@@ -95,6 +104,10 @@ class Definitions:
     source: str | None = None
     #: how many activities :meth:`apply` linked to a description so far
     linked: int = 0
+    #: what the file holds that is not read (an unknown top-level key)
+    warnings: list[str] = field(default_factory=list)
+    #: agent name -> its ProvDM attributes (logprov's ``agents:``: ``email`` …)
+    agents: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def apply(self, record: Record) -> Record:
         """Link the nodes of ``record`` to their descriptions, in place.
@@ -104,13 +117,18 @@ class Definitions:
         role or name, and their entities the entity description of that
         usage or generation (the members of a generated collection, that of
         ``has_members``). A role the description does not list is left
-        unlinked. The descriptions used are added to the record.
+        unlinked. The descriptions used are added to the record. An agent
+        the file describes (``agents:``) gets the attributes it gives.
 
         Returns
         -------
         Record
             ``record`` itself.
         """
+        for agent in record.agents:
+            for key, value in self.agents.get(agent.name or "", {}).items():
+                if getattr(agent, key) is None:
+                    setattr(agent, key, value)
         by_name = {d.name: d for d in self.activity_descriptions}
         for activity in record.activities:
             description = by_name.get(activity.name) if activity.description is None else None
@@ -132,6 +150,7 @@ class Definitions:
             source=source,
             activity_descriptions=list(self.activity_descriptions),
             entity_descriptions=list(self.entity_descriptions),
+            warnings=[("definition key not read", text) for text in self.warnings],
         )
 
     def _link(self, record: Record, activity: str, description: ActivityDescription) -> None:
@@ -194,6 +213,16 @@ def load(path: Path) -> Definitions:
     return definitions
 
 
+#: The top-level keys of the three generations of definition files, oldest first:
+#: the gammapy prototype and lstosa, logprov's first configuration, logprov 0.0.2.
+ACTIVITY_KEYS = ("activities", "activity_description", "activity_descriptions")
+ENTITY_KEYS = ("entities", "entity_description", "entity_descriptions")
+#: Top-level keys read besides those.
+_TOP_KEYS = frozenset({"name", "agents", *ACTIVITY_KEYS, *ENTITY_KEYS})
+#: The attributes of an agent that ``agents:`` may give.
+_AGENT_FIELDS = ("comment", "email", "affiliation", "phone", "address", "url")
+
+
 def parse(data: Any, name: str | None = None) -> Definitions:
     """The definitions in the loaded YAML ``data``.
 
@@ -211,23 +240,64 @@ def parse(data: Any, name: str | None = None) -> Definitions:
     """
     if not isinstance(data, dict):
         raise ValueError(f"a definition file is a mapping with 'activities', found {type(data).__name__}")
-    sections = [data] if "activities" in data else [
-        value for value in data.values() if isinstance(value, dict) and "activities" in value]
+    sections = [data] if _activity_key(data) else [
+        value for value in data.values() if isinstance(value, dict) and _activity_key(value)]
     if not sections:
-        raise ValueError("a definition file needs 'activities' (at the top or in one section per class)")
+        raise ValueError(f"a definition file needs one of {', '.join(ACTIVITY_KEYS)} "
+                         "(at the top or in one section per class)")
     entities: dict[str, EntityDescription] = {}
     for block in [data] + [section for section in sections if section is not data]:
-        listed = block.get("entity_descriptions", block.get("entities"))
+        listed = next((block[key] for key in ENTITY_KEYS if key in block), None)
         entities.update({str(key): _entity(str(key), body) for key, body in _mapping(listed, "entities").items()})
     definitions = Definitions(name=str(data.get("name") or name or "definitions"))
     for section in sections:
-        for key, body in _mapping(section["activities"], "activities").items():
+        activities = section[_activity_key(section)]
+        for key, body in _mapping(activities, "activities").items():
             definitions.activity_descriptions.append(_activity(str(key), body, entities, definitions.members))
     definitions.entity_descriptions = list(entities.values())
+    definitions.agents, unread = _agents(data.get("agents"))
+    definitions.warnings = unread + [
+        f"the top-level key {key!r} is not read (it holds {_expression(data[key])[:80]})"
+        for key in data if key not in _TOP_KEYS and not (isinstance(data[key], dict) and data[key] in sections)
+    ]
     return definitions
 
 
+def _agents(value: Any) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """The agents a definition file describes, and what of them is not read."""
+    agents: dict[str, dict[str, str]] = {}
+    unread: list[str] = []
+    for name, body in _mapping(value, "agents").items():
+        body = _mapping(body, f"agent {name}")
+        agents[str(name)] = {key: str(body[key]) for key in _AGENT_FIELDS if body.get(key) not in (None, "")}
+        unread += [f"the attribute {key!r} of agent {name!r} is not read" for key in body if key not in _AGENT_FIELDS]
+    return agents, unread
+
+
+def _activity_key(block: dict) -> str | None:
+    """The key under which ``block`` lists its activities, in any generation of the format."""
+    return next((key for key in ACTIVITY_KEYS if key in block), None)
+
+
 # -- the parts of the file ---------------------------------------------------------
+
+
+#: Keys each part of a definition maps to a field; any other key is kept as a note in its description text.
+_ACTIVITY_FIELDS = frozenset({"description", "version", "docurl", "doculink", "type", "subtype", "usage",
+                              "generation", "parameters"})
+_ROLE_FIELDS = frozenset({"role", "description", "type", "multiplicity", *("entityType", "entityName",
+                                                                          "entity_description")})
+_PARAMETER_FIELDS = frozenset({"name", "description", "valueType", "type", "unit", "ucd", "utype", "min", "max",
+                               "options", "default"})
+_ENTITY_FIELDS = frozenset({"description", "docurl", "doculink", "type", "contentType", "valueType", "unit", "ucd",
+                            "utype"})
+
+
+def _notes(item: dict, known: frozenset[str]) -> list[tuple[str, Any]]:
+    """The keys of ``item`` no field holds, to keep as notes: the expressions first, then the rest."""
+    first = [key for key in ("location", "value", "has_members", "has_progenitors") if key in item]
+    rest = [key for key in item if key not in known and key not in first]
+    return [(key, item[key]) for key in first + rest]
 
 
 def _activity(name: str, body: Any, entities: dict, members: dict) -> ActivityDescription:
@@ -238,7 +308,7 @@ def _activity(name: str, body: Any, entities: dict, members: dict) -> ActivityDe
         id=owner,
         name=name,
         version=version,
-        description=_text(body.get("description")),
+        description=_with_notes(_text(body.get("description")), _notes(body, _ACTIVITY_FIELDS)),
         docurl=_text(body.get("docurl", body.get("doculink"))),
         type=_text(body.get("type")),
         subtype=_text(body.get("subtype")),
@@ -248,7 +318,8 @@ def _activity(name: str, body: Any, entities: dict, members: dict) -> ActivityDe
     for item in _items(body.get("generation"), f"generation of activity {name}"):
         template = _role(GenerationDescription, owner, "generation", item, entities)
         description.generations.append(template)
-        member = item.get("has_members", {}).get("entityType") if isinstance(item.get("has_members"), dict) else None
+        contained = item.get("has_members") if isinstance(item.get("has_members"), dict) else {}
+        member = next((contained[key] for key in _ENTITY_KEYS if contained.get(key)), None)
         if member:
             members[template.id] = _referenced(str(member), entities)
     for item in _items(body.get("parameters"), f"parameters of activity {name}"):
@@ -261,11 +332,10 @@ def _role(cls: type, owner: str, kind: str, item: dict, entities: dict) -> Any:
     if not role:
         raise ValueError(f"a {kind} description of activity {owner} has no role")
     entity = next((item[key] for key in _ENTITY_KEYS if item.get(key)), None)
-    notes = [(key, item.get(key)) for key in ("location", "value", "has_members")]
     return cls(
         id=f"{owner}/{kind}/{role}",
         role=role,
-        description=_with_notes(_text(item.get("description")), notes),
+        description=_with_notes(_text(item.get("description")), _notes(item, _ROLE_FIELDS)),
         type=_text(item.get("type")),
         multiplicity=_text(item.get("multiplicity")),
         entity_description=_referenced(str(entity), entities) if entity else None,
@@ -281,7 +351,7 @@ def _parameter(owner: str, item: dict, activity: str) -> ParameterDescription:
         id=f"{owner}/parameter/{name}",
         name=name,
         value_type=_text(item.get("valueType", item.get("type"))) or "char",
-        description=_with_notes(_text(item.get("description")), [("value", item.get("value"))]),
+        description=_with_notes(_text(item.get("description")), _notes(item, _PARAMETER_FIELDS)),
         unit=_text(item.get("unit")),
         ucd=_text(item.get("ucd")),
         utype=_text(item.get("utype")),
@@ -299,7 +369,7 @@ def _entity(name: str, body: Any) -> EntityDescription:
         id=name,
         name=name,
         kind="dataset" if content_type else "value" if value_type else "entity",
-        description=_text(body.get("description")),
+        description=_with_notes(_text(body.get("description")), _notes(body, _ENTITY_FIELDS)),
         docurl=_text(body.get("docurl", body.get("doculink"))),
         type=_text(body.get("type")),
         content_type=content_type,

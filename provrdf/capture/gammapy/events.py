@@ -10,8 +10,11 @@ Mapping: a session is an activity ``session/<session_id>`` with its system
 block, emitted as its own record when first seen; each method call is an
 activity ``<session_id>/<activity_id>`` (``gammapy/<activity_id>`` outside a
 session), part of its session, associated with its operator
-(``person/<agent_name>``, role ``Operator``) and with the software agent
-``software/gammapy[/<version>]``, and gets one record, emitted at its end
+(``person/<agent_name>``, role ``Operator``) and, when the session is
+gammapy's (its name, or the gammapy package in its system block) or there
+is no session (the 2019 prototype), with the software agent
+``software/gammapy[/<version>]``; logprov and tracer sessions name no
+software, and none is made up for them; and gets one record, emitted at its end
 event (or at the end of the log, without end time). Entity ids: hashes
 become ``<hash_type>:<hash>``, namespaced ids (``gamma-events:23523``) are
 kept, Python object ids become ``<session_id>/object/<id>``. An entity is a
@@ -34,6 +37,8 @@ from datetime import datetime
 from typing import Any
 
 from provrdf.capture.facts import flatten_config, system_facts, time_or_text
+from provrdf.capture.gammapy.definition import Definitions
+from provrdf.capture.gammapy.definition import parse as parse_definitions
 from provrdf.errors import ParseError
 from provrdf.model import (
     Activity,
@@ -117,7 +122,9 @@ class _Builder:
     def __init__(self, source: str) -> None:
         self.source, self.index = source, 0
         self.current: str | None = None  #: the last session seen
-        self.sessions: dict[str, str | None] = {}  #: session id -> gammapy version
+        #: session id -> the gammapy version it ran ("" when unknown), None for a session that is not gammapy
+        self.sessions: dict[str, str | None] = {}
+        self.definitions: dict[str, Definitions] = {}  #: session id -> the definitions it logged (logprov)
         self.open: dict[Any, _Pending] = {}
         self.finished: dict[Any, int] = {}  #: activity_id -> line of its end
         self.done: dict[str, int] = {}  #: activity local id -> first line
@@ -164,13 +171,28 @@ class _Builder:
         if sid in self.sessions:
             return []
         system = payload.get("system") if isinstance(payload.get("system"), dict) else {}
-        self.sessions[sid] = _gammapy_version(system)
+        self.sessions[sid] = _gammapy_version(payload, system)
         start = time_or_text(payload.get("startTime"))
         if isinstance(start, str):
             return [self._error(f"session {sid}: startTime {start!r} is not an ISO 8601 time", line)]
         name = payload.get("name") or ".".join(str(payload[k]) for k in ("module", "class") if payload.get(k))
         session = Activity(id=f"session/{sid}", name=_text(name) or None, start=start, system=system_facts(system))
-        return [self._emit(Record(id=session.id, activities=[session]))]
+        record = Record(id=session.id, activities=[session])
+        if "definitions" in payload:
+            self._session_definitions(sid, payload["definitions"], record)
+        return [self._emit(record)]
+
+    def _session_definitions(self, sid: str, data: Any, record: Record) -> None:
+        """The descriptions a logprov session logged: stored with it, linked to its activities."""
+        try:
+            definitions = parse_definitions(data, f"session-{sid}")
+        except ValueError as error:
+            record.warnings.append(("definitions not read", f"the session's definitions are not read: {error}"))
+            return
+        self.definitions[sid] = definitions
+        record.activity_descriptions = list(definitions.activity_descriptions)
+        record.entity_descriptions = list(definitions.entity_descriptions)
+        record.warnings += [("definition key not read", text) for text in definitions.warnings]
 
     def _on_start(self, line: int, payload: dict) -> list:
         pending = self._pending(line, payload)
@@ -276,7 +298,7 @@ class _Builder:
         (_, start), sid = pending.starts[0], pending.session
         activity = Activity(
             id=local,
-            name=_text(start.get("name")) or None,
+            name=_text(_activity_name(start)) or None,
             start=time_or_text(start.get("startTime")),
             end=time_or_text(pending.end[1]) if pending.end else None,
             part_of=f"session/{sid}" if sid else None,
@@ -292,17 +314,20 @@ class _Builder:
                 record.generations.append(Generation(entity, local, role))
         roots = [u.entity for u in record.usages] + [g.entity for g in record.generations]
         self._add_entities(record, roots)
+        if sid in self.definitions:
+            self.definitions[sid].apply(record)
         return record
 
     def _add_agents(self, record: Record, session: str | None, operator: Any) -> None:
-        activity, version = record.id, self.sessions.get(session) if session else None
-        software = Agent(
-            id=f"software/gammapy/{version}" if version else "software/gammapy",
-            name=f"gammapy {version}" if version else "gammapy",
-            type="SoftwareAgent",
-        )
-        record.agents.append(software)
-        record.associations.append(Association(activity, software.id))
+        activity, version = record.id, self.sessions.get(session, "") if session else ""
+        if version is not None:  # gammapy, or the prototype without sessions
+            software = Agent(
+                id=f"software/gammapy/{version}" if version else "software/gammapy",
+                name=f"gammapy {version}" if version else "gammapy",
+                type="SoftwareAgent",
+            )
+            record.agents.append(software)
+            record.associations.append(Association(activity, software.id))
         if isinstance(operator, str) and operator.strip():
             person = Agent(id=f"person/{operator.strip()}", name=operator.strip(), type="Person")
             record.agents.append(person)
@@ -399,7 +424,7 @@ def _kind(payload: dict) -> str | None:
                           ("parameters", "parameters"), ("endTime", "end")):
             if key in payload:
                 return kind
-        return "start" if "startTime" in payload or "name" in payload else None
+        return "start" if {"startTime", "name", "activity_name"} & payload.keys() else None
     if "member_id" in payload:
         return "member"
     if "progenitor_id" in payload:
@@ -425,10 +450,10 @@ def _problems(pending: _Pending) -> list[str]:
         return problems + [f"no start event{after}"]
     first_line, first = pending.starts[0]
     for line, other in pending.starts[1:]:
-        for key in ("name", "startTime"):
-            if other.get(key) != first.get(key):
-                problems.append(f"two different {key}s {first.get(key)!r} (line {first_line}) "
-                                f"and {other.get(key)!r} (line {line})")
+        for key, value in (("name", _activity_name), ("startTime", lambda p: p.get("startTime"))):
+            if value(other) != value(first):
+                problems.append(f"two different {key}s {value(first)!r} (line {first_line}) "
+                                f"and {value(other)!r} (line {line})")
     start = time_or_text(first.get("startTime"))
     end = time_or_text(pending.end[1]) if pending.end else None
     for key, value in (("startTime", start), ("endTime", end)):
@@ -441,6 +466,11 @@ def _problems(pending: _Pending) -> list[str]:
     return problems
 
 
+def _activity_name(payload: dict) -> Any:
+    """The name of an activity start event: ``name``, or ``activity_name`` in the 2019 form."""
+    return payload.get("name", payload.get("activity_name"))
+
+
 def _activity_id(pending: _Pending) -> str:
     return f"{pending.session or 'gammapy'}/{pending.key}"
 
@@ -451,14 +481,17 @@ def _file_kind(kind: Any, filepath: Any) -> str:
     return "collection" if kind == "FileCollection" else "entity"
 
 
-def _gammapy_version(system: dict) -> str | None:
-    """The gammapy version of a session: its own key, else the gammapy package listed."""
+def _gammapy_version(session: dict, system: dict) -> str | None:
+    """The gammapy version of a session: its own key, else the gammapy package listed; ``""`` when a
+    gammapy session says no version, None when the session is not gammapy's (logprov, the tracer)."""
     if system.get("gammapy_version"):
         return _text(system["gammapy_version"])
     python = system.get("python") if isinstance(system.get("python"), dict) else {}
     packages = python.get("packages") if isinstance(python.get("packages"), list) else []
     found = [p.get("version") for p in packages if isinstance(p, dict) and p.get("name") == "gammapy"]
-    return _text(found[0]) if found and found[0] else None
+    if found:
+        return _text(found[0]) or ""
+    return "" if str(session.get("name") or "").startswith("gammapy") else None
 
 
 def _key_text(value: Any) -> str | None:

@@ -256,7 +256,11 @@ _PROVN_BODY = re.compile(r"\b(prefix|default|entity|activity|agent|used|wasGener
 _XML_TAG = re.compile(r"<[\w.-]+(:[\w.-]+)?[\s>/]")
 _XML_ROOT = re.compile(r"<(?![?!])([\w.-]+:)?([\w.-]+)[\s>/]")
 _RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_TURTLE_START = re.compile(r"\s*(@prefix|@base|prefix\s+[\w-]*:|base\s|<|[\w-]*:[\w.-]*\s|_:|#)", re.IGNORECASE)
+_TURTLE_START = re.compile(r"(@prefix|@base|prefix\s+[\w-]*:|base\s|<|[\w-]*:[\w.-]*\s|_:|\[)", re.IGNORECASE)
+#: Blank lines and ``#`` comments before the first Turtle statement.
+_TURTLE_COMMENTS = re.compile(r"(\s*#[^\n]*\n|\s+)*")
+#: The PROV namespace as Turtle writes it: inside ``<…>`` (a prefix declaration or a full IRI).
+_PROV_IRI = re.compile(r"<http://www\.w3\.org/ns/prov#")
 _GRAPH_BLOCK = re.compile(r"(^|[\s.}])(GRAPH\s+)?(<[^>\s]*>|[\w-]*:[\w.-]*|_:[\w.-]+)?\s*\{", re.IGNORECASE)
 _STRINGS = re.compile(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^>\s]*>')
 
@@ -287,8 +291,13 @@ def _sniff_provn(head: str) -> bool:
 
 
 def _is_turtle_family(head: str) -> bool:
-    text = head.lstrip()
-    if not text or text[0] in "{[" or _PROV_NS not in head or _sniff_provn(head) or _is_xml(text):
+    """Turtle or TriG: after comments, a statement or directive, and the PROV namespace as an IRI.
+
+    Markdown also starts with ``#`` lines, and may name the PROV namespace:
+    what comes after its comment-like headings is no Turtle statement.
+    """
+    text = head[_TURTLE_COMMENTS.match(head).end():]  # type: ignore[union-attr]  # the pattern matches ""
+    if not text or text[0] == "{" or not _PROV_IRI.search(head) or _sniff_provn(head) or _is_xml(text):
         return False
     return bool(_TURTLE_START.match(text))
 
