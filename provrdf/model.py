@@ -47,9 +47,11 @@ __all__ = [
     "Influence",
     "Invalidation",
     "Membership",
+    "Mention",
     "Parameter",
     "ParameterDescription",
     "Record",
+    "Related",
     "Specialization",
     "Start",
     "Typed",
@@ -301,12 +303,31 @@ class Alternate:
 
 
 @dataclass
+class Mention:
+    """Entity *mentionOf* an entity described in a bundle (PROV-Links; no id, no attributes)."""
+
+    specific: str
+    general: str
+    bundle: str | None = None  #: local id of the bundle entity where ``general`` is described
+
+
+@dataclass
+class Related:
+    """A link voprov writes between any two ProvDM elements beyond the model's own (``isRelatedTo``,
+    and ``hadReference`` between elements other than a parameter and its value entity)."""
+
+    subject: str  #: local id of a node of the record, or of a description
+    object: str
+    kind: str = "isRelatedTo"  #: ``"isRelatedTo"`` or ``"hadReference"``
+
+
+@dataclass
 class Parameter:
     """A configuration value of one activity (lives and dies with it)."""
 
     activity: str
     name: str
-    value: str | Typed  #: text, or a literal kept with the type its source gave it
+    value: str | Typed | None  #: text, or a literal kept with the type its source gave it; ProvDM asks one
     description: str | None = None  #: local id of a :class:`ParameterDescription`
     reference: str | None = None  #: local id of a value entity it came from
     id: str | None = None  #: local id of the parameter node (default: activity and name)
@@ -341,6 +362,7 @@ class EntityDescription:
     unit: str | None = None
     ucd: str | None = None
     utype: str | None = None
+    extra: Extra = field(default_factory=dict)  #: what the source says beyond ProvDM's attributes
 
 
 @dataclass
@@ -353,6 +375,7 @@ class _RoleDescription:
     type: str | None = None
     multiplicity: str | None = None
     entity_description: str | None = None
+    extra: Extra = field(default_factory=dict)
 
 
 @dataclass
@@ -380,6 +403,7 @@ class ParameterDescription:
     max: str | None = None
     options: list[str] = field(default_factory=list)
     default: str | None = None
+    extra: Extra = field(default_factory=dict)
 
 
 @dataclass
@@ -390,6 +414,7 @@ class ConfigFileDescription:
     name: str
     content_type: str
     description: str | None = None
+    extra: Extra = field(default_factory=dict)
 
 
 @dataclass
@@ -407,6 +432,7 @@ class ActivityDescription:
     generations: list[GenerationDescription] = field(default_factory=list)
     parameters: list[ParameterDescription] = field(default_factory=list)
     config_files: list[ConfigFileDescription] = field(default_factory=list)
+    extra: Extra = field(default_factory=dict)
 
 
 @dataclass
@@ -446,6 +472,8 @@ class Record:
     influences: list[Influence] = field(default_factory=list)
     specializations: list[Specialization] = field(default_factory=list)
     alternates: list[Alternate] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    related: list[Related] = field(default_factory=list)
     parameters: list[Parameter] = field(default_factory=list)
     config_files: list[ConfigFile] = field(default_factory=list)
     #: descriptions referenced by the record; stored once, in their own graphs

@@ -187,13 +187,16 @@ FOAF_AGE = "http://xmlns.com/foaf/0.1/age"
 
 def full_record() -> m.Record:
     """A record in which every field of every model class is set somewhere."""
-    usage_d = m.UsageDescription("ud-1", "input", "the simulated events", "Main", "1", "ed-dataset")
-    generation_d = m.GenerationDescription("gd-1", "output", "the DL1 file", "Main", "1", "ed-dataset")
+    usage_d = m.UsageDescription("ud-1", "input", "the simulated events", "Main", "1", "ed-dataset",
+                                 {"rdfs:comment": "one file"})
+    generation_d = m.GenerationDescription("gd-1", "output", "the DL1 file", "Main", "1", "ed-dataset",
+                                           {"rdfs:comment": "one file per run"})
     parameter_d = m.ParameterDescription(
         "pd-1", "max_events", "int", "events to read at most", "ct", "meta.number", "param:maxEvents",
-        "1", "1000000", ["10", "100"], "100",
+        "1", "1000000", ["10", "100"], "100", {"rdfs:label": "maximum number of events"},
     )  # fmt: skip
-    config_d = m.ConfigFileDescription("cd-1", "config.yaml", "application/yaml", "the tool configuration")
+    config_d = m.ConfigFileDescription("cd-1", "config.yaml", "application/yaml", "the tool configuration",
+                                       {"rdfs:comment": "YAML"})
     return m.Record(
         id="record-1",
         source="test.provenance.log",
@@ -264,6 +267,8 @@ def full_record() -> m.Record:
         influences=[m.Influence("act-0", "ag-org", "inf-1", {"rdfs:comment": "policy"})],
         specializations=[m.Specialization("e-out", "e-entity")],
         alternates=[m.Alternate("e-in", "e-entity")],
+        mentions=[m.Mention("e-out", "e-in", "e-plan")],
+        related=[m.Related("e-plan", "e-entity", "isRelatedTo"), m.Related("e-entity", "e-lost", "hadReference")],
         parameters=[
             m.Parameter("act-1", "max_events", "100", "pd-1", "e-value"),
             m.Parameter("act-1", "max_events", m.Typed("100", XSD + "int"), "pd-1", None, "<urn:x-param:max-events>",
@@ -277,10 +282,12 @@ def full_record() -> m.Record:
             m.ActivityDescription(
                 "ad-1", "ctapipe-process", "0.24.0", "simtel to DL1", "https://ctapipe.readthedocs.io",
                 "Reconstruction", "DL1", [usage_d], [generation_d], [parameter_d], [config_d],
+                {"rdfs:seeAlso": m.IRI("https://ctapipe.readthedocs.io/en/latest/user-guide/tools.html")},
             )
         ],  # fmt: skip
         entity_descriptions=[
-            m.EntityDescription("ed-entity", "notes", "entity", "free notes", "https://example.org/notes", "Log"),
+            m.EntityDescription("ed-entity", "notes", "entity", "free notes", "https://example.org/notes", "Log",
+                                extra={"rdfs:label": "shift notes"}),
             m.EntityDescription("ed-dataset", "DL1 file", "dataset", content_type="application/x-hdf5"),
             m.EntityDescription(
                 "ed-value", "event count", "value", value_type="int", unit="ct", ucd="meta.number", utype="x:y"

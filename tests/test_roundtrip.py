@@ -76,7 +76,6 @@ CANONICAL = ("the store (Oxigraph) keeps literals in canonical form: an integer 
              "normalized; the values are equal, their lexical forms or datatypes are not")  # fmt: skip
 MISSING = ("a relation lacks an argument PROV-DM makes mandatory (its subject, or its object); PROV-O "
            "cannot say it, the reader leaves it out and reports the record")  # fmt: skip
-MENTION = "mentionOf (PROV-Links) is not stored; the reader reports it"
 SHARED_ID = ("two relations share one identifier (PROV-CONSTRAINTS forbids it unless they unify): in PROV-O "
              "they are one node, whose arguments and times merge; the export keeps one of each")  # fmt: skip
 _DATATYPES = (3, 4, 5, 7, 11, 12, 13, 15, 16, 17, 18, 19, 32, 34)  # int, long, short, float, byte … duration
@@ -105,7 +104,6 @@ NOT_EXACT: dict[str, dict[str, str]] = {
     fmt: {
         **dict.fromkeys(_CANONICAL, CANONICAL),
         **dict.fromkeys(_MISSING, MISSING),
-        **dict.fromkeys(("mention1.json", "mention2.json"), MENTION),
         **dict.fromkeys(_SHARED_ID, SHARED_ID),
     }
     for fmt in FORMATS

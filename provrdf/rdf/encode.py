@@ -8,8 +8,8 @@ The mapping rules (see ``ontology/README.md``):
   has the PROV-O class and, where ProvDM has the relation, the voprov class
   (invalidation, start, end, delegation and influence are PROV-O only); a
   relation that does not name its object (``used(a, -, t)``) has no
-  shortcut and no ProvDM class; specialization, alternate and membership
-  are shortcuts only, as in PROV-O;
+  shortcut and no ProvDM class; specialization, alternate, mention and
+  membership are shortcuts only, as in PROV-O;
 * PROV-O terms where PROV-O has the concept, voprov terms for the rest,
   reader-specific facts under their own namespace (``ctao:``);
 * no blank nodes: every node, qualified ones included, has a deterministic
@@ -258,6 +258,13 @@ class Encoder:
             w.add(ent(s.specific), P.specializationOf, ent(s.general))
         for a in r.alternates:
             w.add(ent(a.alternate1), P.alternateOf, ent(a.alternate2))
+        for mention in r.mentions:
+            w.add(ent(mention.specific), P.mentionOf, ent(mention.general))
+            if mention.bundle:
+                w.add(ent(mention.specific), P.asInBundle, ent(mention.bundle))
+        for link in r.related:
+            w.add(self.iri(kinds.get(link.subject, "entity"), link.subject), V[link.kind],
+                  self.iri(kinds.get(link.object, "entity"), link.object))
 
     def _relation(self, w: _GraphWriter, rel: Any, kind: _Kind, kinds: dict[str, str]) -> None:
         """Write one relation: its shortcut (when it names its object) and its qualified node."""
@@ -341,6 +348,7 @@ class Encoder:
         w.add(node, NAME, d.name)
         for attr in ("version", "description", "docurl", "type", "subtype"):
             w.add(node, V[attr], getattr(d, attr))
+        w.extra(node, d.extra)
         for kind, items, link in (
             ("usage", d.usages, V.hasUsageDescription),
             ("generation", d.generations, V.hasGenerationDescription),
@@ -355,6 +363,7 @@ class Encoder:
                     w.add(child, V[attr], getattr(item, attr))
                 if item.entity_description:
                     w.add(child, V.entityDescription, self.iri("description/entity", item.entity_description))
+                w.extra(child, item.extra)
         for p in d.parameters:
             child = self.iri("description/parameter", p.id)
             w.add(node, V.hasParameterDescription, child)
@@ -362,6 +371,7 @@ class Encoder:
             w.add(child, NAME, p.name)
             for attr in ("value_type", "description", "unit", "ucd", "utype", "min", "max", "options", "default"):
                 w.add(child, V[_camel(attr)], getattr(p, attr))
+            w.extra(child, p.extra)
         for c in d.config_files:
             child = self.iri("description/configfile", c.id)
             w.add(node, V.hasConfigFileDescription, child)
@@ -369,6 +379,7 @@ class Encoder:
             w.add(child, NAME, c.name)
             w.add(child, V.contentType, c.content_type)
             w.add(child, V.description, c.description)
+            w.extra(child, c.extra)
 
     def _entity_description(self, w: _GraphWriter, d: m.EntityDescription) -> None:
         node = self.iri("description/entity", d.id)
@@ -376,6 +387,7 @@ class Encoder:
         w.add(node, NAME, d.name)
         for attr in ("description", "docurl", "type") + _KIND_ATTRIBUTES.get(d.kind, ()):
             w.add(node, V[_camel(attr)], getattr(d, attr))
+        w.extra(node, d.extra)
 
 
 def _node_kinds(record: m.Record) -> dict[str, str]:

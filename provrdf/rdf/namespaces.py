@@ -8,6 +8,11 @@
 
 from __future__ import annotations
 
+import re
+
+#: An IRI scheme (RFC 3987): a letter, then letters, digits, ``+``, ``-`` or ``.``.
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+
 __all__ = [
     "PROV",
     "VOPROV",
@@ -49,26 +54,31 @@ PREFIXES: dict[str, str] = {
     "dcterms": DCTERMS,
 }
 
-#: Older IRIs of the voprov namespace, read as :data:`VOPROV`.
+#: Older IRIs of the voprov namespace, read as :data:`VOPROV`; and ``voprov:`` itself, the IRI
+#: logprov binds the prefix to (its W3C export declares ``"voprov": "voprov:"``).
 LEGACY_VOPROV = (
     "http://ivoa.net/ns/voprov#",
     "http://www.ivoa.net/documents/dm/provdm/voprov/",
     "http://www.ivoa.net/documents/ProvenanceDM/ns/voprov/",
     "http://www.ivoa.net/documents/ProvenanceDM/voprov/",
     "http://www.ivoa.net/documents/ProvenanceDM/index.html",
+    "voprov:",
 )
 
 
 def expand(curie: str) -> str:
     """Expand a prefixed name (``"prov:used"``) with :data:`PREFIXES`; an absolute IRI is kept.
 
-    >>> expand("http://example.org/ns#size")
-    'http://example.org/ns#size'
+    A name whose prefix is none of :data:`PREFIXES` is an absolute IRI of its
+    own scheme, as documents write them (logprov binds ``param`` to ``param:``,
+    so ``param:in_session`` is that IRI); a name without any ``:`` is no IRI.
+
+    >>> expand("http://example.org/ns#size"), expand("param:in_session")
+    ('http://example.org/ns#size', 'param:in_session')
     """
-    if "://" in curie or curie.startswith("urn:"):
-        return curie
-    prefix, _, local = curie.partition(":")
-    try:
+    prefix, colon, local = curie.partition(":")
+    if prefix in PREFIXES and not local.startswith("//"):
         return PREFIXES[prefix] + local
-    except KeyError:
-        raise ValueError(f"unknown prefix in {curie!r}; known: {', '.join(PREFIXES)}") from None
+    if colon and _SCHEME.fullmatch(prefix):
+        return curie
+    raise ValueError(f"{curie!r} is neither a prefixed name ({', '.join(PREFIXES)}) nor an absolute IRI")

@@ -41,7 +41,7 @@ PROV_PROPERTIES = frozenset(
     qualifiedAttribution qualifiedDerivation qualifiedCommunication qualifiedDelegation
     qualifiedInvalidation qualifiedStart qualifiedEnd qualifiedPrimarySource qualifiedQuotation
     qualifiedRevision influencer entity activity agent hadRole hadPlan hadActivity hadUsage
-    hadGeneration""".split()
+    hadGeneration mentionOf asInBundle""".split()
 )
 # The subclass axioms of PROV-O that the domain checks below lean on.
 PROV_SUPERCLASSES = {

@@ -3,17 +3,17 @@
 One object per input format, each with ``sniff(head)`` and ``read(path)``
 (registered as ``provrdf.capture.w3c:provjson`` and so on):
 
-============  ==========================================  ============================
+============  ==========================================  ==========================================
 object        format                                      read with
-============  ==========================================  ============================
+============  ==========================================  ==========================================
 ``provjson``  PROV-JSON (and voprov's IVOA-model JSON)    the ``prov`` package
-``provxml``   PROV-XML                                    the ``prov`` package
-``provn``     PROV-N                                      the ``prov`` package (3.2+)
+``provxml``   PROV-XML (and voprov's, root voprov:document) lxml (:mod:`~provrdf.capture.w3c.prov_xml`)
+``provn``     PROV-N (and voprov's ProvDM statements)     :mod:`~provrdf.capture.w3c.prov_n`
 ``turtle``    PROV-O in Turtle                            rdflib
 ``trig``      PROV-O in TriG (bundles as named graphs)    rdflib
 ``jsonld``    PROV-O in JSON-LD, or PROV-JSONLD           rdflib, or ``prov``
 ``rdfxml``    PROV-O in RDF/XML                           rdflib
-============  ==========================================  ============================
+============  ==========================================  ==========================================
 
 Every format is loaded into the same statements
 (:mod:`provrdf.capture.w3c.document`) and mapped to records by one mapping
@@ -95,9 +95,6 @@ class W3CFormat:
         content = Path(path).read_bytes()
         try:
             document = load(self, content, source)
-        except _Unsupported as error:
-            yield ParseError(source, str(error))
-            return
         except Exception as error:  # noqa: BLE001 -- a third-party parser's own exceptions
             yield ParseError(source, f"not valid {self.summary}: {_message(error)}", line=_line(error))
             return
@@ -126,21 +123,13 @@ def load(fmt: W3CFormat, content: bytes, source: str) -> Document:
         return fmt._load(content, source)
 
 
-# -- loading with the prov package ---------------------------------------------------------
-
-
-class _Unsupported(Exception):
-    """The installed ``prov`` package cannot read this format at all."""
+# -- loading ------------------------------------------------------------------------------
 
 
 def _load_provn(content: bytes, source: str) -> Document:
-    try:
-        return _prov_document(content.decode("utf-8-sig"), source, format="provn")
-    except NotImplementedError:
-        raise _Unsupported(
-            "the installed prov package cannot read PROV-N (prov 3.2 and later can); "
-            "give the document as PROV-JSON or PROV-XML instead (ProvToolbox's provconvert converts it)"
-        ) from None
+    from provrdf.capture.w3c.prov_n import loads
+
+    return loads(content.decode("utf-8-sig"), source)
 
 
 def _prov_document(content: bytes | str, source: str, **options: Any) -> Document:
@@ -167,7 +156,7 @@ def _statement(record: Any) -> Statement:
         if value is not None:
             statement.args[attribute.localpart] = _value(value) if isinstance(value, datetime) else _name(value)
     for attribute, value in record.extra_attributes:
-        statement.attributes.append((normalize_iri(attribute.uri), _attribute_value(attribute, value)))
+        statement.attributes.append((normalize_iri(attribute.uri), _value(value)))
     return statement
 
 
@@ -175,11 +164,7 @@ def _name(value: Any) -> str:
     return normalize_iri(value.uri if hasattr(value, "uri") else str(value))
 
 
-def _attribute_value(attribute: Any, value: Any) -> Any:
-    """An attribute value; a ``prov:type`` written as the text ``"voprov:X"`` is the class it names."""
-    if attribute.uri == PROV + "type" and isinstance(value, str) and value.startswith("voprov:"):
-        return IRI(normalize_iri(VOPROV + value[len("voprov:"):]))
-    return _value(value)
+
 
 
 def _value(value: Any) -> Any:
@@ -202,6 +187,12 @@ def _load_json(content: bytes, source: str) -> Document:
     if not isinstance(data, dict):
         raise TypeError("a PROV-JSON document is a JSON object")
     return _prov_document(json.dumps(flatten_ivoa_json(data)), source, format="json")
+
+
+def _load_xml(content: bytes, source: str) -> Document:
+    from provrdf.capture.w3c.prov_xml import loads
+
+    return loads(content, source)
 
 
 def _load_jsonld(content: bytes, source: str) -> Document:
@@ -282,7 +273,7 @@ _COMMENTS_XML = re.compile(r"<!--.*?-->", re.DOTALL)
 
 def _sniff_xml(head: str) -> bool:
     root = _xml_root(head)
-    return root is not None and root[1] == "document" and _PROV_NS in head
+    return root is not None and root[1] == "document" and (_PROV_NS in head or VOPROV in head)
 
 
 def _sniff_provn(head: str) -> bool:
@@ -333,7 +324,7 @@ def _sniff_rdfxml(head: str) -> bool:
 
 
 provjson = W3CFormat("provjson", "PROV-JSON", _sniff_json, _load_json)
-provxml = W3CFormat("provxml", "PROV-XML", _sniff_xml, lambda c, s: _prov_document(c, s, format="xml"))
+provxml = W3CFormat("provxml", "PROV-XML", _sniff_xml, _load_xml)
 provn = W3CFormat("provn", "PROV-N", _sniff_provn, _load_provn)
 turtle = W3CFormat("turtle", "PROV-O Turtle", _sniff_turtle, lambda c, s: _load_rdf(c, s, "turtle"))
 trig = W3CFormat("trig", "PROV-O TriG", _sniff_trig, lambda c, s: _load_rdf(c, s, "trig"))

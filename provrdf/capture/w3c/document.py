@@ -35,11 +35,13 @@ __all__ = [
     "Statement",
     "as_text",
     "blank_id",
+    "class_value",
     "literal_value",
     "local_id",
     "normalize_iri",
     "position_kinds",
     "python_literal",
+    "written",
 ]
 
 #: The formal arguments of each PROV statement, by its PROV-N keyword, in PROV-N order.
@@ -155,6 +157,31 @@ def local_id(iri: str) -> str:
 def blank_id(label: str) -> str:
     """The name of a blank node made stable by ``label`` (a digest of what is said about it)."""
     return "_:" + label
+
+
+def class_value(name: str, value: Any) -> Any:
+    """An attribute value, with a ``prov:type`` written as the text ``"voprov:X"`` read as the class it
+    names (logprov, and voprov's PROV-JSON, write ProvDM classes so).
+
+    >>> class_value(PROV + "type", "voprov:Parameter")
+    IRI(value='http://www.ivoa.net/documents/ProvenanceDM/index.html#Parameter')
+    >>> class_value(PROV + "type", "File")
+    'File'
+    """
+    if name == PROV + "type" and isinstance(value, str) and value.startswith("voprov:"):
+        return IRI(normalize_iri(VOPROV + value[len("voprov:"):]))
+    return value
+
+
+def written(statement: Statement) -> str:
+    """A statement as PROV-N writes it, without attributes: ``wasAttributedTo(ex:e1, -)``.
+
+    >>> written(Statement("used", "http://e/u1", {"activity": "http://e/a1"}))
+    'used(http://e/u1; http://e/a1, -, -)'
+    """
+    values = [statement.args.get(name) for name in ARGUMENTS.get(statement.kind, ())]
+    text = ", ".join("-" if value is None else as_text(value) for value in values)
+    return f"{statement.kind}({statement.id + '; ' if statement.id else ''}{text})"
 
 
 def position_kinds(statements: list[Statement]) -> dict[str, str]:

@@ -20,10 +20,17 @@ from provrdf import model as m
 from provrdf.capture.w3c.document import Attributes, Statement, as_text, local_id
 from provrdf.rdf.namespaces import PROV, RDFS, VOPROV, XSD
 
-__all__ = ["CLASSES", "COMMENT", "LINKS", "NAME", "ProvDM", "extract", "link_kind", "parameter_value", "provdm_class"]
+__all__ = [
+    "CLASSES", "COMMENT", "LINKS", "NAME", "ProvDM", "extract", "link_kind", "options", "parameter_value", "provdm_class",
+]
 
 #: The ProvDM links written as influences, by the local name of their marker type.
 LINKS = ("wasConfiguredBy", "isDescribedBy", "hadReference", "isRelatedTo")
+#: The marker types voprov's ``get_w3c()`` writes for them (lower case), besides their own names.
+_MARKERS = {link.lower(): link for link in LINKS} | {
+    "descriptionrelation": "isDescribedBy", "configurationrelation": "wasConfiguredBy",
+    "relatedtorelation": "isRelatedTo", "referencerelation": "hadReference",
+}  # fmt: skip
 #: The attributes that give a ProvDM name (a ``prov:label`` is a label, not a name) or comment.
 NAME = (VOPROV + "name", PROV + "name")
 COMMENT = (VOPROV + "comment", VOPROV + "annotation", RDFS + "comment")
@@ -47,7 +54,10 @@ class ProvDM:
     entity_descriptions: list[m.EntityDescription] = field(default_factory=list)
     #: IRI of an activity, entity or relation → local id of its description
     described: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    #: links the model has no place for (``isRelatedTo``, a ``hadReference`` that is no parameter's)
+    related: list[m.Related] = field(default_factory=list)
+    #: (kind, message) of what is not kept
+    problems: list[tuple[str, str]] = field(default_factory=list)
 
 
 def provdm_class(statement: Statement) -> str | None:
@@ -63,8 +73,7 @@ def link_kind(statement: Statement) -> str | None:
     if statement.kind != "wasInfluencedBy":
         return None
     for cls in statement.types():
-        local = cls[len(VOPROV):] if cls.startswith(VOPROV) else ""
-        name = next((link for link in LINKS if link.lower() == local.lower()), None)
+        name = _MARKERS.get(cls[len(VOPROV):].lower()) if cls.startswith(VOPROV) else None
         if name:
             return name
     return None
@@ -123,16 +132,20 @@ def _descriptions(out: ProvDM, nodes: dict[str, Statement], marked: dict[str, st
             made[iri] = m.ParameterDescription(
                 ident, name, attributes.any_text(VOPROV + "valueType") or "", description,
                 *(attributes.any_text(VOPROV + a) for a in ("unit", "ucd", "utype", "min", "max")),
-                [as_text(v) for v in _all(attributes, VOPROV + "options")], attributes.any_text(VOPROV + "default"),
+                options(_all(attributes, VOPROV + "options")), attributes.any_text(VOPROV + "default"),
             )  # fmt: skip
         elif cls == "ConfigFileDescription":
             made[iri] = m.ConfigFileDescription(ident, name, attributes.any_text(VOPROV + "contentType") or "",
                                                 description)
+        else:
+            continue
+        attributes.drop_types({VOPROV + cls})
+        made[iri].extra = attributes.extra()  # type: ignore[attr-defined]
     _relate(out, made, marked, links["isRelatedTo"])
     for described, descriptor in links["isDescribedBy"]:
         if descriptor not in made and described in made:
             described, descriptor = descriptor, described
-        if descriptor in made:
+        if described and descriptor:  # a description of another record or repository is linked all the same
             out.described[described] = local_id(descriptor)
 
 
@@ -143,8 +156,13 @@ def _relate(out: ProvDM, made: dict[str, object], marked: dict[str, str], relate
         for owner, owned in ((one, other), (other, one)):
             if marked.get(owner) == "ActivityDescription" and marked.get(owned) in _OWNED:
                 owners[owned] = owner
-            elif marked.get(owner) in _ROLE_DESCRIPTIONS and marked.get(owned) in _ENTITY_DESCRIPTIONS:
-                made[owner].entity_description = local_id(owned)
+                break
+            if marked.get(owner) in _ROLE_DESCRIPTIONS and marked.get(owned) in _ENTITY_DESCRIPTIONS:
+                made[owner].entity_description = local_id(owned)  # type: ignore[attr-defined]
+                break
+        else:  # a link the model has no place for: kept as voprov writes it
+            if one and other:
+                out.related.append(m.Related(local_id(one), local_id(other), "isRelatedTo"))
     activities = [iri for iri in made if marked[iri] == "ActivityDescription"]
     for iri, description in made.items():
         cls = marked[iri]
@@ -155,7 +173,8 @@ def _relate(out: ProvDM, made: dict[str, object], marked: dict[str, str], relate
         else:
             owner = owners.get(iri) or (activities[0] if len(activities) == 1 else None)
             if owner is None:
-                out.problems.append(f"the {cls} <{iri}> belongs to no activity description; it is left out")
+                out.problems.append(("description left out", f"the {cls} <{iri}> belongs to no activity "
+                                                             "description (no isRelatedTo links it to one); it is left out"))
             else:
                 getattr(made[owner], _OWNED[cls]).append(description)
 
@@ -178,7 +197,14 @@ def _configuration(out: ProvDM, nodes: dict[str, Statement], marked: dict[str, s
     references = {}
     for one, other in links["hadReference"]:
         parameter, entity = (one, other) if marked.get(one) == "Parameter" else (other, one)
-        references[parameter] = local_id(entity)
+        if marked.get(parameter) == "Parameter" and parameter not in references:
+            references[parameter] = local_id(entity)
+        elif one and other:  # not a parameter's value: kept as written
+            out.related.append(m.Related(local_id(one), local_id(other), "hadReference"))
+    for activity, artefact in links["wasConfiguredBy"]:
+        if not ({marked.get(activity), marked.get(artefact)} & {"Parameter", "ConfigFile"}):
+            out.problems.append(("link left out", f"wasConfiguredBy({activity}, {artefact}) links no parameter "
+                                                  "or config file of the document; it is left out"))
     for iri, activities in _configured(links, marked).items():
         for activity in activities:
             attributes = Attributes(nodes[iri].attributes)
@@ -188,7 +214,7 @@ def _configuration(out: ProvDM, nodes: dict[str, Statement], marked: dict[str, s
             if marked[iri] == "Parameter":
                 value = attributes.pop(PROV + "value", VOPROV + "value")
                 out.parameters.append(m.Parameter(
-                    local_id(activity), name, "" if value is None else parameter_value(value), described,
+                    local_id(activity), name, None if value is None else parameter_value(value), described,
                     references.get(iri), local_id(iri), attributes.extra()))  # fmt: skip
             else:
                 out.config_files.append(m.ConfigFile(
@@ -205,6 +231,21 @@ def parameter_value(value: object) -> str | m.Typed:
     if isinstance(value, datetime):
         return m.Typed(as_text(value), XSD + "dateTime")
     return as_text(value)
+
+
+def options(values: list[object]) -> list[str]:
+    """The options of a parameter description: each value, or one text listing them (``"CEL|GAL"``,
+    ``"DEFAULT,CSTAT"``, as voprov and OPUS write them) cut at its separator.
+
+    >>> options(["DEFAULT|CSTAT|WSTAT"]), options(["CEL", "GAL"]), options(["a, b"])
+    (['DEFAULT', 'CSTAT', 'WSTAT'], ['CEL', 'GAL'], ['a', 'b'])
+    """
+    texts = [as_text(value) for value in values]
+    if len(texts) == 1:
+        for separator in ("|", ","):
+            if separator in texts[0]:
+                return [part.strip() for part in texts[0].split(separator) if part.strip()]
+    return texts
 
 
 def _all(attributes: Attributes, name: str) -> list[object]:

@@ -60,8 +60,10 @@ _SHORTCUT_ORDER = (
     "wasRevisionOf", "wasQuotedFrom", "hadPrimarySource", "wasDerivedFrom", "used", "wasGeneratedBy", "generated",
     "wasInvalidatedBy", "invalidated", "wasStartedBy", "wasEndedBy", "wasInformedBy", "wasAssociatedWith",
     "wasAttributedTo", "actedOnBehalfOf", "wasInfluencedBy", "influenced", "specializationOf", "alternateOf",
-    "hadMember",
+    "hadMember", "mentionOf",
 )  # fmt: skip
+#: The bundle of a mention: a fact of the mention's subject (PROV-Links).
+_AS_IN_BUNDLE = PROV + "asInBundle"
 _INVERSES = {r.inverse: r for r in RELATIONS if r.inverse}
 
 
@@ -214,6 +216,10 @@ class _Graph:
                         continue
                     said.add(key)
                     pairs.add(key[:3])
+                    if kind == "mentionOf":
+                        bundle = next((o for p, o in facts if p == _AS_IN_BUNDLE and not isinstance(o, Literal)), None)
+                        if bundle is not None:
+                            statement.args["bundle"] = self.name(bundle)
                     found.append(statement)
         return found + self._voprov_links()
 
@@ -260,7 +266,7 @@ def _attribute(predicate: str) -> str:
 def _is_relation(predicate: str) -> bool:
     local = _prov_name(predicate)
     if local is not None:
-        return local in _QUALIFIERS or local in _SHORTCUTS
+        return local in _QUALIFIERS or local in _SHORTCUTS or predicate == _AS_IN_BUNDLE
     return predicate.startswith(VOPROV) and predicate[len(VOPROV):] in _VOPROV_LINKS
 
 

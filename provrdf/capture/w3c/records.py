@@ -41,11 +41,12 @@ from provrdf.capture.w3c.document import (
     Attributes,
     Document,
     Statement,
+    class_value,
     local_id,
     position_kinds,
+    written,
 )
 from provrdf.capture.w3c.provdm import COMMENT, ProvDM, extract, parameter_value
-from provrdf.errors import ParseError
 from provrdf.identifiers import external
 from provrdf.rdf.namespaces import DCTERMS, PROV, VOPROV
 from provrdf.timeutil import parse_time
@@ -72,7 +73,8 @@ _LINK_ATTRIBUTES = {VOPROV + "isDescribedBy": "isDescribedBy", VOPROV + "descrip
 #: How many leading arguments (:data:`~provrdf.capture.w3c.document.ARGUMENTS`) a relation cannot do without.
 _REQUIRED = {"used": 1, "wasGeneratedBy": 1, "wasInvalidatedBy": 1, "wasStartedBy": 1, "wasEndedBy": 1,
              "wasAssociatedWith": 1, "wasAttributedTo": 2, "actedOnBehalfOf": 2, "wasDerivedFrom": 2,
-             "wasInformedBy": 2, "wasInfluencedBy": 2, "specializationOf": 2, "alternateOf": 2, "hadMember": 2}  # fmt: skip
+             "wasInformedBy": 2, "wasInfluencedBy": 2, "specializationOf": 2, "alternateOf": 2, "hadMember": 2,
+             "mentionOf": 2}  # fmt: skip
 
 
 def bundle_role(iri: str) -> str | None:
@@ -96,12 +98,12 @@ def fragments(iri: str) -> list[str]:
     return re.split("#|%23", iri)
 
 
-def records(document: Document) -> Iterator[m.Record | ParseError]:
+def records(document: Document) -> Iterator[m.Record]:
     """The records of ``document``: its top level (with its ProvDM bundles) first, then its other bundles.
 
-    A statement that cannot be kept (``mentionOf``, a description that
-    belongs to no activity description) is reported as a ParseError after
-    the record it was read with; the records are yielded all the same.
+    A statement that cannot be kept (a relation without the end it cannot
+    do without, a description that belongs to no activity description) is
+    named in a warning of the record it was read with.
     """
     main = list(document.statements)
     others = []
@@ -125,11 +127,10 @@ def records(document: Document) -> Iterator[m.Record | ParseError]:
         index += 1
 
 
-def _finish(record: m.Record, problems: list[str], source: str, index: int) -> Iterator[m.Record | ParseError]:
+def _finish(record: m.Record, problems: list[tuple[str, str]], source: str, index: int) -> Iterator[m.Record]:
     record.source, record.index = source, index
+    record.warnings += problems
     yield record
-    for problem in problems:
-        yield ParseError(source, problem, record=index)
 
 
 def _job(bundle: str, activities: list[str]) -> str | None:
@@ -187,14 +188,12 @@ class _Mapper:
     def __init__(self, statements: list[Statement]) -> None:
         self.nodes: dict[tuple[str, str], Statement] = {}
         self.relations: list[Statement] = []
-        self.problems: list[str] = []
+        self.problems: list[tuple[str, str]] = []  #: (kind, message) of what is not kept
         for statement in statements:
+            statement.attributes = [(name, class_value(name, value)) for name, value in statement.attributes]
             self.relations += _attribute_links(statement)
             if statement.kind in NODE_KINDS:
                 self._merge(statement)
-            elif statement.kind == "mentionOf":
-                self.problems.append(f"mentionOf({', '.join(map(str, statement.args.values()))}) is not kept: "
-                                     "provrdf does not store PROV-Links mentions")  # fmt: skip
             else:
                 self.relations.append(statement)
 
@@ -225,11 +224,12 @@ class _Mapper:
             missing = [name for name in ARGUMENTS[statement.kind][: _REQUIRED[statement.kind]]
                        if not statement.args.get(name)]  # fmt: skip
             if missing:
-                self.problems.append(f"{statement.kind} {statement.id or ''} has no {' and no '.join(missing)}; "
-                                     "it is left out")  # fmt: skip
+                self.problems.append(("relation left out", f"{written(statement)} has no {' and no '.join(missing)}, "
+                                                           "which it cannot do without; it is left out"))
             else:
                 _add_relation(record, statement, provdm)
         record.parameters, record.config_files = provdm.parameters, provdm.config_files
+        record.related = provdm.related
         record.activity_descriptions = provdm.activity_descriptions
         record.entity_descriptions = provdm.entity_descriptions
         _declare_named_nodes(record, relations, provdm)
@@ -357,6 +357,8 @@ def _add_relation(record: m.Record, s: Statement, provdm: ProvDM) -> None:
         record.alternates.append(m.Alternate(arg("alternate1"), arg("alternate2")))
     elif kind == "hadMember":
         record.memberships.append(m.Membership(arg("collection"), arg("entity")))
+    elif kind == "mentionOf":
+        record.mentions.append(m.Mention(arg("specificEntity"), arg("generalEntity"), arg("bundle")))
 
 
 def _declare_named_nodes(record: m.Record, relations: list[Statement], provdm: ProvDM) -> None:

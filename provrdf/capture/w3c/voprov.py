@@ -1,11 +1,15 @@
-"""voprov's IVOA-model PROV-JSON, rewritten as W3C PROV-JSON before the ``prov`` package reads it.
+"""voprov's own statements (the IVOA model), as the W3C statements voprov writes for them.
 
-The voprov package can write ProvDM classes and relations under keys of
-their own (``"parameter"``, ``"activityDescription"``, ``"wasConfiguredBy"``
-…), which W3C PROV-JSON does not have. They are rewritten the way voprov
-writes the W3C model: a ProvDM class becomes an ``entity`` with
-``prov:type voprov:<Class>``, a ProvDM relation a ``wasInfluencedBy`` with
-``prov:type voprov:<relation>``. Everything else is left as it is.
+The voprov package writes ProvDM classes and relations with names of their
+own, in every serialization: PROV-JSON keys (``"parameter"``,
+``"activityDescription"``, ``"wasConfiguredBy"`` …), PROV-XML elements
+(``<voprov:parameter>``), PROV-N statements (``parameter(id, name, value,
+[…])``). They are read the way voprov writes the W3C model (its
+``get_w3c()``): a ProvDM class becomes an entity with ``prov:type
+voprov:<Class>``, a ProvDM relation a ``wasInfluencedBy`` with ``prov:type
+voprov:<relation>``. :func:`flatten_ivoa_json` rewrites a PROV-JSON
+document so; :func:`ivoa_statement` makes the statement of one PROV-XML
+element or PROV-N statement. Everything else is left as it is.
 
 >>> doc = {"prefix": {"voprov": "http://ivoa.net/ns/voprov#"}, "parameter": {"ex:p": {"prov:name": "n"}}}
 >>> flatten_ivoa_json(doc)["entity"]["ex:p"]["prov:type"]
@@ -16,10 +20,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from provrdf.capture.w3c.document import normalize_iri
-from provrdf.rdf.namespaces import VOPROV
+from provrdf.capture.w3c.document import Statement, normalize_iri
+from provrdf.model import IRI
+from provrdf.rdf.namespaces import PROV, VOPROV
 
-__all__ = ["IVOA_NODES", "IVOA_RELATIONS", "flatten_ivoa_json"]
+__all__ = ["IVOA_NODES", "IVOA_RELATIONS", "POSITIONS", "flatten_ivoa_json", "ivoa_statement"]
 
 #: IVOA-model key → the voprov class of its entities.
 IVOA_NODES = {
@@ -43,9 +48,57 @@ IVOA_NODES = {
 IVOA_RELATIONS = {
     "wasConfiguredBy": ("configured", "configurator"),
     "isDescribedBy": ("described", "descriptor"),
-    "hadReference": ("referrer", "referenced"),
+    # voprov names the first argument of hadReference (the one that refers) "referenced", and
+    # get_w3c() makes it the influencee: followed here, so every serialization says the same
+    "hadReference": ("referenced", "referrer"),
     "isRelatedTo": ("relator", "related"),
 }
+
+
+#: The positional arguments of voprov's PROV-N statements after the id (voprov's ``FORMAL_ATTRIBUTES``):
+#: attribute IRIs for the classes, the ends' local names for the relations (then their attributes).
+POSITIONS: dict[str, tuple[str, ...]] = {
+    "activityDescription": (PROV + "name",),
+    "usageDescription": (PROV + "role",), "usedDescription": (PROV + "role",),
+    "generationDescription": (PROV + "role",), "wasGeneratedByDescription": (PROV + "role",),
+    "entityDescription": (PROV + "name",),
+    "valueDescription": (PROV + "name", VOPROV + "valueType"),
+    "datasetDescription": (PROV + "name", VOPROV + "contentType"),
+    "configFileDescription": (PROV + "name", VOPROV + "contentType"),
+    "parameterDescription": (PROV + "name", VOPROV + "valueType"),
+    "configFile": (PROV + "name", PROV + "location"), "configfile": (PROV + "name", PROV + "location"),
+    "parameter": (PROV + "name", PROV + "value"),
+    "isDescribedBy": ("described", "descriptor"),
+    "isRelatedTo": ("related", "relator"),
+    "wasConfiguredBy": ("configured", "configurator", VOPROV + "artefactType"),
+    "hadReference": ("referenced", "referrer"),
+}  # fmt: skip
+
+
+def ivoa_statement(kind: str, ident: str | None, ends: dict[str, str], attributes: list[tuple[str, Any]]) -> Statement:
+    """The W3C statement of one voprov statement: a node of a ProvDM class, or a ProvDM relation.
+
+    Parameters
+    ----------
+    kind
+        The voprov keyword (``"parameter"``, ``"isDescribedBy"``, ``"datasetEntity"`` …).
+    ident
+        The statement's IRI, if any.
+    ends
+        The nodes a relation links, by the local name of their argument (``described``, ``descriptor``).
+    attributes
+        The statement's attributes, as (IRI, value) pairs.
+
+    >>> s = ivoa_statement("isDescribedBy", None, {"described": "http://e/p", "descriptor": "http://e/d"}, [])
+    >>> (s.kind, s.args)
+    ('wasInfluencedBy', {'influencee': 'http://e/p', 'influencer': 'http://e/d'})
+    """
+    if kind in IVOA_RELATIONS:
+        influenced, influencing = IVOA_RELATIONS[kind]
+        args = {"influencee": ends.get(influenced), "influencer": ends.get(influencing)}
+        args = {name: value for name, value in args.items() if value}
+        return Statement("wasInfluencedBy", ident, args, [(PROV + "type", IRI(VOPROV + kind)), *attributes])
+    return Statement("entity", ident, {}, [(PROV + "type", IRI(VOPROV + IVOA_NODES[kind])), *attributes])
 
 
 def flatten_ivoa_json(container: dict[str, Any], prefix: str | None = None) -> dict[str, Any]:
