@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from pyoxigraph import RdfFormat, serialize
 
-from provrdf.api import ingest, lineage, query, validate
+from provrdf.api import ingest, lineage, open_store, query, validate
 from provrdf.errors import StoreError
 from provrdf.ingest_log import ingest_log_graph
+from provrdf.store.base import sparql_prefixes
 from provrdf.store.embedded import EmbeddedStore
 
 from helpers import DATA, DEMO
@@ -194,3 +197,56 @@ def test_location_variants_match_paths_and_file_urls():
     for not_a_file in ("opus_store:1234", "var1", "global_var", "data/run1.fits",
                        "https://archive.example.org/get?id=12", "file:///a/b.fits?v=2", "//host/share"):
         assert location_variants(not_a_file) == [], not_a_file
+
+
+# -- nothing dropped silently -----------------------------------------------------------------
+
+#: Every PROV-DM and ProvDM statement kind, and a SPARQL pattern that finds it in the store.
+STATEMENT_KINDS = {
+    "used": "?a prov:qualifiedUsage [ prov:entity ?e ; prov:hadRole ?r ]",
+    "wasGeneratedBy": "?e prov:qualifiedGeneration [ prov:activity ?a ; prov:atTime ?t ]",
+    "wasInvalidatedBy": "?e prov:qualifiedInvalidation [ prov:activity ?a ]",
+    "wasStartedBy": "?a prov:qualifiedStart [ prov:entity ?trigger ; prov:hadActivity ?starter ]",
+    "wasEndedBy": "?a prov:qualifiedEnd [ prov:entity ?trigger ; prov:hadActivity ?ender ]",
+    "wasInformedBy": "?a prov:wasInformedBy ?b",
+    "wasAssociatedWith": "?a prov:qualifiedAssociation [ prov:agent ?ag ; prov:hadPlan ?plan ]",
+    "wasAttributedTo": "?e prov:wasAttributedTo ?ag",
+    "actedOnBehalfOf": "?d prov:qualifiedDelegation [ prov:agent ?r ; prov:hadActivity ?a ]",
+    "wasDerivedFrom": "?e prov:wasDerivedFrom ?f",
+    "wasRevisionOf": "?e prov:wasRevisionOf ?f",
+    "wasQuotedFrom": "?e prov:wasQuotedFrom ?f",
+    "hadPrimarySource": "?e prov:hadPrimarySource ?f",
+    "wasInfluencedBy": "?x prov:qualifiedInfluence [ a prov:Influence ; prov:influencer ?y ] "
+                       "FILTER NOT EXISTS { ?x voprov:qualifiedConfiguration ?c }",
+    "specializationOf": "?e prov:specializationOf ?f",
+    "alternateOf": "?e prov:alternateOf ?f",
+    "hadMember": "?c prov:hadMember ?e",
+    "mentionOf": "?e prov:mentionOf ?f ; prov:asInBundle ?b",
+    "bundle": "?b a prov:Bundle",
+    "isDescribedBy": "?a a voprov:Activity ; voprov:isDescribedBy ?d . ?d a voprov:ActivityDescription",
+    "wasConfiguredBy": "?a voprov:qualifiedConfiguration [ voprov:artefact ?p ; voprov:artefactType 'Parameter' ]",
+    "configFile": "?a voprov:wasConfiguredBy ?c . ?c a voprov:ConfigFile ; prov:atLocation ?l",
+    "hadReference": "?d voprov:hadReference ?e",
+    "isRelatedTo": "?d voprov:hasUsageDescription ?u . ?u voprov:entityDescription ?ed",
+    "parameterDescription": "?d voprov:hasParameterDescription [ voprov:valueType ?t ; voprov:options ?o ]",
+    "configFileDescription": "?d voprov:hasConfigFileDescription [ voprov:contentType ?t ]",
+    "valueEntity": "?e a voprov:ValueEntity ; prov:value ?v",
+    "datasetDescription": "?d a voprov:DatasetDescription ; voprov:contentType ?t",
+    "valueDescription": "?d a voprov:ValueDescription ; voprov:valueType ?t",
+    "unknown attribute": "?e <http://cta-observatory.org/ns#nEvents> ?n",
+    "name and label": "?p voprov:name 'nxpix' ; rdfs:label 'nxpix = 100'",
+}
+
+
+@pytest.fixture(scope="module")
+def every_kind():
+    store = open_store(":memory:")
+    report = ingest(store, [DATA / "prov" / "every_statement.provn", DATA / "voprov" / "cta_analysis.provn"])
+    assert report.ok, [str(r) for r in report.rejected]
+    return store
+
+
+@pytest.mark.parametrize("kind", sorted(STATEMENT_KINDS))
+def test_every_statement_kind_is_in_the_store(every_kind, kind):
+    """PROV-DM's statements (the prov package's document) and ProvDM's (voprov's): each one is stored."""
+    assert every_kind.ask(sparql_prefixes() + f"ASK {{ {STATEMENT_KINDS[kind]} }}"), kind

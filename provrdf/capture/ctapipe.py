@@ -74,6 +74,9 @@ _TIME_KEYS = ("CTA PRODUCT CREATION TIME", "CTA ACTIVITY START TIME")
 _NO_CONTACT = {"", "unknown", "unknown@example.org"}
 #: Local id of the organisation every ctapipe activity is associated with.
 _CTAO = "CTAO"
+#: The keys of an activity that are read (FORMATS.md §1); any other is named in a warning.
+_ACTIVITY_KEYS = frozenset({"activity_name", "activity_uuid", "status", "exit_code", "start", "stop", "input",
+                            "output", "system", "config", "duration_min"})
 
 
 def sniff(head: str) -> bool:
@@ -194,6 +197,10 @@ def activity_record(activity: Any, source: str = "<memory>", index: int = 0) -> 
     if isinstance(activity.get("config"), dict):
         record.parameters = [Parameter(uuid, key, value) for key, value in flatten_config(activity["config"])]
     builder.add_agents(version, system.get("environment"))
+    unread = [key for key in activity if key not in _ACTIVITY_KEYS]
+    if unread:
+        record.warnings.append(("activity keys not read", (
+            f"the activity has keys provrdf does not read, not kept: {', '.join(map(repr, unread))}")))
     return record
 
 

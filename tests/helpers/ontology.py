@@ -56,7 +56,8 @@ PROV_SUPERCLASSES = {
 }  # fmt: skip
 # Other vocabularies: the few terms provrdf may write.
 OTHER_PREDICATES = frozenset(
-    {str(RDF.type), str(RDFS.label), str(RDFS.comment), str(RDFS.seeAlso), "http://purl.org/dc/terms/isPartOf"}
+    {str(RDF.type), str(RDFS.label), str(RDFS.comment), str(RDFS.seeAlso), "http://purl.org/dc/terms/isPartOf",
+     "http://purl.org/dc/terms/format"}
 )
 PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty)
 # Declared voprov terms that the encoder never writes, on purpose.

@@ -39,11 +39,12 @@ from typing import Any
 from provrdf.capture.facts import flatten_config, system_facts, time_or_text
 from provrdf.capture.gammapy.definition import Definitions
 from provrdf.capture.gammapy.definition import parse as parse_definitions
-from provrdf.errors import ParseError
+from provrdf.errors import ParseError, ReadWarning
 from provrdf.model import (
     Activity,
     Agent,
     Association,
+    ConfigFile,
     Derivation,
     Entity,
     Generation,
@@ -63,7 +64,7 @@ _HASH_TYPES = {32: "md5", 40: "sha1", 64: "sha256"}
 _HEX = re.compile(r"[0-9a-fA-F]+")
 
 
-def records(events: Iterable[tuple[int, dict]], source: str = "<memory>") -> Iterator[Record | ParseError]:
+def records(events: Iterable[tuple[int, dict]], source: str = "<memory>") -> Iterator[Record | ParseError | ReadWarning]:
     """Group provenance events by activity and map them to records.
 
     Parameters
@@ -137,14 +138,20 @@ class _Builder:
 
     # -- dispatch ---------------------------------------------------------------
 
-    def feed(self, line: int, payload: dict) -> list[Record | ParseError]:
+    def feed(self, line: int, payload: dict) -> list[Record | ParseError | ReadWarning]:
         kind = _kind(payload)
         try:
             if kind is None:
                 raise _EventError(f"not a gammapy provenance event (keys: {', '.join(map(str, payload))})")
-            return getattr(self, "_on_" + kind)(line, payload) or []
+            out: list[Record | ParseError | ReadWarning] = getattr(self, "_on_" + kind)(line, payload) or []
         except _EventError as error:
             return [ParseError(self.source, str(error), line=line)]
+        unread = [key for key in payload if key not in _READ_KEYS[kind] and key != _keyed_id(payload)]
+        if unread:
+            out.append(ReadWarning(self.source, "event keys not read", (
+                f"the {kind} event has keys provrdf does not read, not kept: {', '.join(map(repr, unread))}"),
+                line=line))
+        return out
 
     def finish(self) -> list[Record | ParseError]:
         out = [self._complete(p) for p in sorted(self.open.values(), key=lambda p: p.lines[0])]
@@ -178,6 +185,9 @@ class _Builder:
         name = payload.get("name") or ".".join(str(payload[k]) for k in ("module", "class") if payload.get(k))
         session = Activity(id=f"session/{sid}", name=_text(name) or None, start=start, system=system_facts(system))
         record = Record(id=session.id, activities=[session])
+        if isinstance(payload.get("configFile"), (str, os.PathLike)):  # logprov 0.0.1: the definition file used
+            path = os.fspath(payload["configFile"])
+            record.config_files.append(ConfigFile(session.id, os.path.basename(path) or path, location=path))
         if "definitions" in payload:
             self._session_definitions(sid, payload["definitions"], record)
         return [self._emit(record)]
@@ -234,6 +244,8 @@ class _Builder:
         kind = "value" if value is not None else _file_kind(payload.get("type"), payload.get("filepath"))
         self._describe(local, kind, name=name, location=payload.get("location") or payload.get("filepath"),
                        value=None if value is None else _text(value))
+        if payload.get("contentType"):
+            self.entities[local].extra.setdefault("dcterms:format", _text(payload["contentType"]))
 
     def _on_member(self, line: int, payload: dict) -> None:
         collection = self._entity_id(payload.get("entity_id"), self.current)
@@ -413,6 +425,21 @@ class _Builder:
 
 
 # -- small helpers -------------------------------------------------------------------
+
+
+#: The keys each event kind reads (FORMATS.md §2); any other key is named in a warning.
+_READ_KEYS: dict[str, frozenset[str]] = {
+    "session": frozenset({"session_id", "name", "module", "class", "startTime", "system", "definitions",
+                          "configFile"}),
+    "start": frozenset({"activity_id", "name", "activity_name", "startTime", "in_session", "agent_name"}),
+    "parameters": frozenset({"activity_id", "parameters"}),
+    "used": frozenset({"activity_id", "used_id", "used_role", "entity_type", "entity_location"}),
+    "generated": frozenset({"activity_id", "generated_id", "generated_role", "entity_type", "entity_location"}),
+    "end": frozenset({"activity_id", "endTime"}),
+    "entity": _ENTITY_KEYS | {"entity_id"},
+    "member": frozenset({"entity_id", "member_id", "member_type"}),
+    "derivation": frozenset({"entity_id", "progenitor_id", "generated_time"}),
+}
 
 
 def _kind(payload: dict) -> str | None:
