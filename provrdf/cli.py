@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -23,6 +24,7 @@ from provrdf.formats import format_names, get_format
 from provrdf.ingest import IngestReport
 from provrdf.lineage import DIRECTIONS, MODELS
 from provrdf.results import RESULT_FORMATS
+from provrdf.store.base import sparql_prefixes
 
 __all__ = ["main"]
 
@@ -196,7 +198,7 @@ def _picture_options(function: Callable) -> Callable:
                         default=None, help="Pictures: layout direction [default: BT, causes above effects].")(function)
 
 
-def _given(**options: object) -> dict[str, object]:
+def _given(**options: Any) -> dict[str, Any]:
     return {name: value for name, value in options.items() if value is not None}
 
 
@@ -275,7 +277,7 @@ def demo(location: str | None) -> None:
     with _failures(), api.open_store(location) as store:
         report = api.ingest(store, logs)
         _summary(report, "stored")
-        final = api.query(store, _FINAL_PRODUCT)
+        final = store.select(sparql_prefixes() + _FINAL_PRODUCT)
         products = [row["e"].value for row in final]
         if not products:
             raise click.ClickException("the demo chain has no final product")

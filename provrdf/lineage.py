@@ -37,6 +37,7 @@ from provrdf.errors import Error, OptionError
 from provrdf.identifiers import mint
 from provrdf.rdf.namespaces import PROV, RDF, VOPROV
 from provrdf.rdf.relations import BY_NAME, QUALIFIERS, RELATIONS, TARGETS
+from provrdf.rdf.terms import text_of
 from provrdf.store.base import Store, sparql_prefixes
 
 __all__ = ["DIRECTIONS", "MODELS", "STEPS", "Lineage", "NotFound", "flatten_to_w3c", "lineage", "resolve"]
@@ -113,7 +114,7 @@ def resolve(store: Store, ident: str) -> list[NamedNode]:
           {{ VALUES ?n {{ {values} }} ?n a ?type . FILTER(?type IN (prov:Entity, prov:Activity)) }}
           UNION {{ ?n prov:atLocation {Literal(ident)} ; a prov:Entity . }}
         }} ORDER BY ?n"""
-    found = [row["n"] for row in store.query(query)]
+    found = [row["n"] for row in store.select(query)]
     if not found:
         raise NotFound(f"no entity or activity in {store.location} answers to {ident!r}")
     return found
@@ -211,7 +212,7 @@ def _reach(store: Store, start: list[NamedNode], walk: _Walk) -> set[NamedNode]:
         branches.append(f"{values} ?x {_DESCRIBED} ?n FILTER(?n != ?x)")
     if walk.agents and walk.depth is None:
         branches.append(f"{values} ?x {_AGENT_STEP} ?n")
-    elif walk.agents and walk.depth > 0:  # an agent is one step from a node walked in depth - 1 steps
+    elif walk.agents and walk.depth is not None and walk.depth > 0:  # one step from a node walked in depth - 1
         branches.append(f"{starts} ?start {_path(walk, walk.depth - 1)}/{_AGENT_STEP} ?n")
     along = _select(store, " UNION ".join(f"{{ {branch} }}" for branch in branches)) if branches else set()
     return walked | along
@@ -219,7 +220,7 @@ def _reach(store: Store, start: list[NamedNode], walk: _Walk) -> set[NamedNode]:
 
 def _select(store: Store, pattern: str) -> set[NamedNode]:
     """The IRIs ``?n`` takes in ``pattern``."""
-    rows = store.query(sparql_prefixes() + f"SELECT DISTINCT ?n WHERE {{ {pattern} }}")
+    rows = store.select(sparql_prefixes() + f"SELECT DISTINCT ?n WHERE {{ {pattern} }}")
     return {row["n"] for row in rows if isinstance(row["n"], NamedNode)}
 
 
@@ -233,18 +234,18 @@ def _subgraph(store: Store, nodes: set[NamedNode]) -> list[Triple]:
         CONSTRUCT {{ ?n ?p ?o . ?q ?qp ?qo }} WHERE {{
           {{ {values} ?n ?p ?o }} UNION {{ {values} ?n {_QUALIFIERS} ?q . ?q ?qp ?qo }}
         }}"""
-    triples = _keep_closed(list(store.query(query)), {n.value for n in nodes})
+    triples = _keep_closed(store.construct(query), {n.value for n in nodes})
     return triples + _mentioned(store, triples)
 
 
 def _keep_closed(triples: list[Triple], nodes: set[str]) -> list[Triple]:
     """Drop relations that leave ``nodes``, and qualified relations whose target is outside."""
-    targets = {t.subject: t.object.value for t in triples if t.predicate.value in TARGETS}
+    targets = {t.subject: text_of(t.object) for t in triples if t.predicate.value in TARGETS}
     qualified = {q for q, target in targets.items() if target in nodes}
     return [t for t in triples
             if (t.subject in qualified if t.subject in targets
                 else t.object in qualified if t.object in targets else True)
-            and (t.predicate.value not in _LINKS or t.object.value in nodes)]
+            and (t.predicate.value not in _LINKS or text_of(t.object) in nodes)]
 
 
 def _mentioned(store: Store, triples: list[Triple]) -> list[Triple]:
@@ -256,12 +257,12 @@ def _mentioned(store: Store, triples: list[Triple]) -> list[Triple]:
         return []
     query = f"""CONSTRUCT {{ ?m ?p ?o }} WHERE {{
         VALUES ?m {{ {" ".join(map(str, mentioned))} }} ?m ?p ?o FILTER(isLiteral(?o) || ?p = <{_TYPE}>) }}"""
-    return list(store.query(query))
+    return store.construct(query)
 
 
 #: voprov's relations (its configuration) as the PROV relation they are a kind of.
-_FLAT = {getattr(r, term): getattr(BY_NAME[r.general], term) for r in RELATIONS if r.shortcut.startswith(VOPROV)
-         for term in ("shortcut", "qualifier", "target")}  # fmt: skip
+_FLAT = {getattr(r, term): getattr(BY_NAME[r.general], term) for r in RELATIONS
+         if r.shortcut.startswith(VOPROV) and r.general for term in ("shortcut", "qualifier", "target")}  # fmt: skip
 
 
 def flatten_to_w3c(triples: Iterable[Triple]) -> list[Triple]:
@@ -275,7 +276,7 @@ def flatten_to_w3c(triples: Iterable[Triple]) -> list[Triple]:
     properties stay, as PROV attributes do.
     """
     triples = list(triples)
-    typed = {t.subject for t in triples if t.predicate.value == _TYPE and t.object.value.startswith(PROV)}
+    typed = {t.subject for t in triples if t.predicate.value == _TYPE and text_of(t.object).startswith(PROV)}
     flat: list[Triple] = []
     for t in triples:
         flat.append(Triple(t.subject, NamedNode(_FLAT.get(t.predicate.value, t.predicate.value)), t.object))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
 from provrdf.capture.files import file_path
 from provrdf.rdf.terms import TYPE, P, R, V
@@ -85,8 +85,8 @@ def same_file_links(store: Store, quads: list[Quad]) -> tuple[list[Quad], list[Q
         The links, for the record's own graph, and the entries of
         :data:`~provrdf.store.base.LOCATIONS_GRAPH` that the record adds.
     """
-    kinds: dict[NamedNode, set] = {}
-    located: list[tuple[NamedNode, Literal]] = []
+    kinds: dict[NamedNode | BlankNode | Triple, set] = {}
+    located: list[tuple[NamedNode | BlankNode | Triple, Literal]] = []
     for quad in quads:
         if quad.predicate == TYPE:
             kinds.setdefault(quad.subject, set()).add(quad.object)
@@ -103,7 +103,7 @@ def same_file_links(store: Store, quads: list[Quad]) -> tuple[list[Quad], list[Q
     values = " ".join(
         f"({node} {Literal(variant)})" for node, location in files for variant in location_variants(location.value)
     )
-    rows = store.query(
+    rows = store.select(
         f"""SELECT DISTINCT ?e ?other WHERE {{
           VALUES (?e ?location) {{ {values} }}
           GRAPH {LOCATIONS_GRAPH} {{ ?other {R.fileLocation} ?location }}

@@ -26,9 +26,9 @@ def format_results(result: QueryResult, fmt: str = "table") -> str:
     if fmt not in RESULT_FORMATS:
         raise FormatError(f"unknown result format {fmt!r}; known: {', '.join(RESULT_FORMATS)}")
     if isinstance(result, QueryTriples):
-        return result.serialize(format=RdfFormat.TURTLE).decode("utf-8")
+        return _text(result.serialize(format=RdfFormat.TURTLE))
     if fmt in _STANDARD:
-        return result.serialize(format=_STANDARD[fmt]).decode("utf-8")
+        return _text(result.serialize(format=_STANDARD[fmt]))
     if isinstance(result, QueryBoolean):
         return "true" if bool(result) else "false"
     return _table(result)
@@ -48,3 +48,8 @@ def _table(result: QuerySolutions) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     return "\n".join(lines)
+
+
+def _text(data: bytes | None) -> str:
+    """What pyoxigraph serialized (with no output file given, the bytes) as text."""
+    return (data or b"").decode("utf-8")

@@ -25,6 +25,7 @@ from rdflib.plugins.sparql.sparql import Query
 from pyoxigraph import BlankNode, NamedNode, Quad
 from rdflib.namespace import SH
 
+from provrdf.rdf.terms import text_of
 from provrdf.resources import shape_files
 
 if TYPE_CHECKING:
@@ -63,8 +64,8 @@ class _DataGraph(rdflib.Graph):
     rdflib would parse it each time, which costs far more than running it.
     """
 
-    def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # type: ignore[override]
-              initBindings=None, use_store_provided=True, **kwargs):
+    def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql",
+              initNs: Any = None, initBindings: Any = None, use_store_provided: bool = True, **kwargs: Any) -> Any:
         if isinstance(query_object, str) and processor == "sparql":
             namespaces = initNs or dict(self.namespaces())
             key = tuple(sorted((prefix, str(iri)) for prefix, iri in namespaces.items()))
@@ -161,7 +162,7 @@ class Validator:
         owners: dict[str, set[int]] = {}
         for index, record in enumerate(records):
             for quad in record.quads:
-                owners.setdefault(quad.subject.value, set()).add(index)
+                owners.setdefault(text_of(quad.subject), set()).add(index)
         results: list[list[Issue]] = [[] for _ in records]
         again: set[int] = set()
         for issue in self.check_quads(q for r in records for q in r.quads):

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
-from provrdf.errors import FormatError, ParseError
+from provrdf.errors import FormatError, ParseError, ReadWarning
 from provrdf.model import Record
 
 __all__ = [
@@ -48,7 +49,7 @@ class Reader:
     target: str
     summary: str
 
-    def _load(self):
+    def _load(self) -> Any:
         module, _, attribute = self.target.partition(":")
         loaded = importlib.import_module(module)
         return getattr(loaded, attribute) if attribute else loaded
@@ -75,6 +76,7 @@ READERS: dict[str, Reader] = {
         Reader("turtle", "provrdf.capture.w3c:turtle", "PROV-O in Turtle"),
         Reader("jsonld", "provrdf.capture.w3c:jsonld", "PROV-O in JSON-LD"),
         Reader("rdfxml", "provrdf.capture.w3c:rdfxml", "PROV-O in RDF/XML"),
+        Reader("votable", "provrdf.capture.votable", "IVOA PROV-VOTable (provrdf's layout or the ProvDM draft's)"),
         Reader("provdb", "provrdf.capture.provdb", "CTADIRAC ProvenanceDB: a SQLite file or a database URL"),
     )
 }
@@ -140,7 +142,7 @@ def read(path: Path, format: str = "auto") -> tuple[Reader, Iterator[Record | Pa
     return reader, reader.read(path)
 
 
-def read_database(url: str) -> Iterator[Record | ParseError]:
+def read_database(url: str) -> Iterator[Record | ParseError | ReadWarning]:
     """The records of the ProvenanceDB at the SQLAlchemy ``url``."""
     from provrdf.capture import provdb
 

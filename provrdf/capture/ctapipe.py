@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from provrdf.capture.facts import flatten_config, system_facts, time_or_text
+from provrdf.capture.facts import as_dict, flatten_config, system_facts, time_or_text
 from provrdf.capture.files import file_entity_id, file_path, product_entity_id
 from provrdf.capture.scan import ScanError, array_elements, concatenated_arrays, line_of, value_at
 from provrdf.errors import ParseError
@@ -174,7 +174,7 @@ def activity_record(activity: Any, source: str = "<memory>", index: int = 0) -> 
     if not isinstance(activity, dict):
         raise ValueError(f"an activity must be an object, found {type(activity).__name__}")
     uuid, name = _required(activity, "activity_uuid"), _required(activity, "activity_name")
-    system = activity.get("system") if isinstance(activity.get("system"), dict) else {}
+    system = as_dict(activity.get("system"))
     version = system.get("ctapipe_version")
     version = str(version) if version not in (None, "") else None
     description = ActivityDescription(id=f"{name}/{version}" if version else name, name=name, version=version)
@@ -378,7 +378,7 @@ def _files(items: Any) -> Iterator[tuple[str | None, str | None, dict]]:
         if not isinstance(item, dict):
             continue
         url, role = item.get("url"), item.get("role")
-        meta = item.get("reference_meta") if isinstance(item.get("reference_meta"), dict) else {}
+        meta = as_dict(item.get("reference_meta"))
         url = str(url) if url not in (None, "") else None
         if url is None and not meta.get("CTA PRODUCT ID"):
             continue

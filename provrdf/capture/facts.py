@@ -13,7 +13,7 @@ from typing import Any
 
 from provrdf.timeutil import parse_time
 
-__all__ = ["flatten_config", "system_facts", "time_or_text"]
+__all__ = ["as_dict", "as_list", "flatten_config", "system_facts", "time_or_text"]
 
 
 def flatten_config(config: dict, prefix: str = "") -> list[tuple[str, str]]:
@@ -85,8 +85,8 @@ def system_facts(system: dict) -> dict[str, Any]:
     dict
         ``{"ctao:term": value}``; a list value stands for several facts.
     """
-    platform = _dict(system.get("platform"))
-    python = _dict(system.get("python"))
+    platform = as_dict(system.get("platform"))
+    python = as_dict(system.get("python"))
     facts: dict[str, Any] = {
         "ctao:ctapipeVersion": _text(system.get("ctapipe_version")),
         "ctao:ctapipeResourcesVersion": _text(system.get("ctapipe_resources_version")),
@@ -104,14 +104,24 @@ def system_facts(system: dict) -> dict[str, Any]:
         "ctao:pythonVersion": _joined(python.get("version"), "."),
         "ctao:pythonImplementation": _text(python.get("implementation")),
         "ctao:pythonPackage": _packages(python.get("packages")),
-        "ctao:environment": _dict(system.get("environment")) or None,
+        "ctao:environment": as_dict(system.get("environment")) or None,
         "ctao:systemJSON": system or None,
     }
     return {name: value for name, value in facts.items() if value not in (None, "", [])}
 
 
-def _dict(value: Any) -> dict:
+def as_dict(value: Any) -> dict:
+    """``value`` when it is a dict, else an empty one (a block a tool left out or wrote as something else).
+
+    >>> as_dict({"a": 1}), as_dict(None), as_dict([1])
+    ({'a': 1}, {}, {})
+    """
     return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list:
+    """``value`` when it is a list, else an empty one."""
+    return value if isinstance(value, list) else []
 
 
 def _text(value: Any) -> str | None:

@@ -106,7 +106,7 @@ _RECORDS: dict[str, tuple[str, str, str, dict[str, str]]] = {
 
 def _form(relation: Relation) -> _Form:
     """How PROV-DM says ``relation``; a kind of another relation (a revision) as that one, with a ``prov:type``."""
-    record, subject, target, details = _RECORDS.get(relation.name) or _RECORDS[relation.general]
+    record, subject, target, details = _RECORDS.get(relation.name) or _RECORDS[relation.general or ""]
     kind = relation.node_class if relation.general else None
     return _Form(record, subject, target, {relation.target: target, **details}, kind)
 
@@ -264,7 +264,7 @@ def _statements(quads: list[Quad], minted: re.Pattern) -> list[_Statement]:
     nodes = sorted(n for n, f in facts.items() if n not in owners and not _is_relation_node(f))
     elements = [statement for node in nodes for statement in _element(node, facts[node])]
     relations += _shortcuts(facts, covered)
-    for entity in sorted({s.id for s in elements if s.record == "Entity"}):
+    for entity in sorted({s.id for s in elements if s.record == "Entity" and s.id is not None}):
         _entity_times(entity, facts[entity], relations)
     return elements + relations
 
@@ -361,4 +361,6 @@ def to_prov_document(quads: Iterable[Quad], base: str) -> pm.ProvDocument:
 
 def write(quads: list[Quad], fmt: Format, *, base: str) -> bytes:
     """``quads`` in the W3C PROV serialization ``fmt``, written by the ``prov`` package."""
-    return to_prov_document(quads, base).serialize(format=_PROV_FORMATS[fmt.name]).encode("utf-8")
+    text = to_prov_document(quads, base).serialize(format=_PROV_FORMATS[fmt.name])
+    assert text is not None  # with no destination, the prov package returns the text
+    return text.encode("utf-8")

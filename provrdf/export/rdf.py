@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 
 import pyoxigraph
 from pyoxigraph import Quad, RdfFormat, Triple
@@ -19,7 +18,9 @@ def write(quads: list[Quad], fmt: Format, *, base: str) -> bytes:
     """``quads`` in the PROV-O serialization ``fmt``; named graphs merged where it has none."""
     from provrdf.export import prefixes_for
 
-    items: Iterable[Quad | Triple] = quads
+    items: list[Quad] | list[Triple] = quads
     if not fmt.datasets:
         items = list(dict.fromkeys(quad.triple for quad in quads))
-    return pyoxigraph.serialize(items, format=RdfFormat.from_media_type(fmt.media_type), prefixes=prefixes_for(base))
+    data = pyoxigraph.serialize(items, format=RdfFormat.from_media_type(fmt.media_type), prefixes=prefixes_for(base))
+    assert data is not None  # with no output file, pyoxigraph returns the bytes
+    return data

@@ -17,6 +17,7 @@ from pyoxigraph import NamedNode, Triple
 from provrdf.lineage import Lineage
 from provrdf.rdf.namespaces import PROV, RDF, RDFS, VOPROV
 from provrdf.rdf.relations import BY_SHORTCUT, Relation
+from provrdf.rdf.terms import text_of
 
 __all__ = ["render_tree"]
 
@@ -36,7 +37,7 @@ class _Graph:
     def __init__(self, triples: list[Triple]) -> None:
         self.facts: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         for t in triples:
-            self.facts[t.subject.value][t.predicate.value].append(t.object)
+            self.facts[text_of(t.subject)][t.predicate.value].append(t.object)
 
     def first(self, node: str, predicate: str) -> str | None:
         values = self.facts[node].get(predicate)
@@ -70,10 +71,10 @@ def render_tree(result: Lineage, direction: str = "back") -> str:
     names = {**(_BACK if direction == "back" else _FORTH), **_AGENTS, _SAME: "same file as"}
     for t in result.triples:
         if t.predicate.value == _SAME and isinstance(t.object, NamedNode):
-            edges[t.subject.value].append((_SAME, t.object.value))
-            edges[t.object.value].append((_SAME, t.subject.value))
+            edges[text_of(t.subject)].append((_SAME, t.object.value))
+            edges[t.object.value].append((_SAME, text_of(t.subject)))
         elif t.predicate.value in names and isinstance(t.object, NamedNode):
-            s, o = t.subject.value, t.object.value
+            s, o = text_of(t.subject), t.object.value
             if direction == "back" or t.predicate.value in _AGENTS:
                 edges[s].append((t.predicate.value, o))
             else:

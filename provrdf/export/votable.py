@@ -91,8 +91,9 @@ def _cells(graph: _Graph, node: Any, column: Column) -> list[Any]:
         return [node]
     if column.kind == "class":
         types = graph.types[node]
-        found = [value for cls, value in column.choices if cls in types][:1] or [column.default]
-        return [Literal(value) for value in found if value is not None]
+        found = [value for cls, value in column.choices if cls in types][:1]
+        found = found or ([column.default] if column.default is not None else [])
+        return [Literal(value) for value in found]
     facts = (graph.inc if column.inverse else graph.out).get(node, {})
     # a derivation's subject reaches its node twice when it is also a revision, quotation…
     return list(dict.fromkeys(term for prop in column.props for term in facts.get(prop, ())))

@@ -188,13 +188,13 @@ class Encoder:
         self._relations(w, record)
         self._configuration(w, record)
         out.graphs[graph] = list(dict.fromkeys(w.quads))  # a relation stated twice is one
-        for description in record.activity_descriptions:
-            dw = _GraphWriter(self.iri("description/activity", description.id))
-            self._activity_description(dw, description)
+        for activity_description in record.activity_descriptions:
+            dw = _GraphWriter(self.iri("description/activity", activity_description.id))
+            self._activity_description(dw, activity_description)
             out.graphs[dw.graph] = dw.quads
-        for description in record.entity_descriptions:
-            dw = _GraphWriter(self.iri("description/entity", description.id))
-            self._entity_description(dw, description)
+        for entity_description in record.entity_descriptions:
+            dw = _GraphWriter(self.iri("description/entity", entity_description.id))
+            self._entity_description(dw, entity_description)
             out.graphs[dw.graph] = dw.quads
         return out
 

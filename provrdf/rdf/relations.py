@@ -60,7 +60,9 @@ class Relation:
     general: str | None = None
 
 
-_A, _E, _G = "activity", "entity", "agent"
+_A: Kind = "activity"
+_E: Kind = "entity"
+_G: Kind = "agent"
 
 
 def _prov(name: str, node: str, target: str, subject: Kind, obj: Kind, provdm: str | None = None, *,

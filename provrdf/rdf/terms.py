@@ -12,12 +12,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from provrdf.rdf.namespaces import CTAO, DCTERMS, PROV, PROVRDF, RDF, RDFS, VOPROV, XSD
 from provrdf.timeutil import format_time
 
-__all__ = ["P", "V", "C", "R", "TYPE", "LABEL", "NAME", "COMMENT", "PART_OF", "XSD_DATETIME", "literal"]
+__all__ = ["P", "V", "C", "R", "TYPE", "LABEL", "NAME", "COMMENT", "PART_OF", "XSD_DATETIME", "literal", "text_of"]
 
 
 class _Vocabulary:
@@ -77,3 +77,12 @@ def literal(value: Any) -> Literal:
         return Literal(format_time(value), datatype=XSD_DATETIME)
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
     return Literal(text, datatype=_RDF_JSON)
+
+
+def text_of(term: NamedNode | BlankNode | Literal | Triple) -> str:
+    """The IRI, blank node id or lexical form of a term (an RDF-star triple: its N-Triples text).
+
+    >>> text_of(P.used), text_of(Literal("3"))
+    ('http://www.w3.org/ns/prov#used', '3')
+    """
+    return str(term) if isinstance(term, Triple) else term.value

@@ -51,7 +51,7 @@ def open_store(location: str | Path | None = None, *, base: str | None = None) -
 
 
 def _settle_base(store: Store, wanted: str | None) -> None:
-    result = store.query(f"SELECT ?b WHERE {{ GRAPH {SETTINGS_GRAPH} {{ ?s {R.baseIRI} ?b }} }}")
+    result = store.select(f"SELECT ?b WHERE {{ GRAPH {SETTINGS_GRAPH} {{ ?s {R.baseIRI} ?b }} }}")
     recorded = [row["b"].value for row in result]
     if not recorded:
         store.update(

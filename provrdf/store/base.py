@@ -11,8 +11,9 @@ import abc
 from collections.abc import Iterable, Iterator
 from typing import Union
 
-from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples
+from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Triple
 
+from provrdf.errors import StoreError
 from provrdf.rdf.namespaces import PREFIXES, PROVRDF
 
 __all__ = ["INTERNAL_GRAPHS", "LOCATIONS_GRAPH", "SETTINGS_GRAPH", "QueryResult", "Store", "insert_data", "sparql_prefixes"]
@@ -102,8 +103,22 @@ class Store(abc.ABC):
         """The answer of a SPARQL ``ASK`` query."""
         return bool(self.query(sparql))
 
+    def select(self, sparql: str) -> QuerySolutions:
+        """The rows of a SPARQL ``SELECT`` query."""
+        result = self.query(sparql)
+        if not isinstance(result, QuerySolutions):
+            raise StoreError("a SELECT query was expected")
+        return result
+
+    def construct(self, sparql: str) -> list[Triple]:
+        """The triples of a SPARQL ``CONSTRUCT`` (or ``DESCRIBE``) query."""
+        result = self.query(sparql)
+        if not isinstance(result, QueryTriples):
+            raise StoreError("a CONSTRUCT query was expected")
+        return list(result)
+
     def __len__(self) -> int:
-        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        result = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(next(iter(result))["n"].value)
 
     def __enter__(self) -> Store:

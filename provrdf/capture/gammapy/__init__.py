@@ -64,7 +64,7 @@ def read(path: Path) -> Iterator[Record | ParseError | ReadWarning]:
     OSError
         Only when the file cannot be read at all.
     """
-    source, aside = str(path), []
+    source, aside = str(path), list[ParseError | ReadWarning]()
     with open(path, encoding="utf-8", errors="replace") as stream:
         for item in records(_payloads(events(stream, source), aside), source):
             yield from _drain(aside)

@@ -61,6 +61,7 @@ from typing import Any
 
 import yaml
 
+from provrdf.capture.facts import as_dict
 from provrdf.errors import ParseError
 from provrdf.model import (
     ActivityDescription,
@@ -131,7 +132,7 @@ class Definitions:
                     setattr(agent, key, value)
         by_name = {d.name: d for d in self.activity_descriptions}
         for activity in record.activities:
-            description = by_name.get(activity.name) if activity.description is None else None
+            description = by_name.get(activity.name or "") if activity.description is None else None
             if description is not None:
                 activity.description = description.id
                 self._link(record, activity.id, description)
@@ -155,12 +156,16 @@ class Definitions:
 
     def _link(self, record: Record, activity: str, description: ActivityDescription) -> None:
         entities = {e.id: e for e in record.entities}
-        usages = {u.role: u for u in description.usages}
-        generations = {g.role: g for g in description.generations}
-        for usage in (u for u in record.usages if u.activity == activity and u.role in usages):
+        usages: dict[str | None, UsageDescription] = {u.role: u for u in description.usages}
+        generations: dict[str | None, GenerationDescription] = {g.role: g for g in description.generations}
+        for usage in record.usages:
+            if usage.activity != activity or usage.role not in usages:
+                continue
             usage.description = usages[usage.role].id
-            _describe(entities.get(usage.entity), usages[usage.role].entity_description)
-        for generation in (g for g in record.generations if g.activity == activity and g.role in generations):
+            _describe(entities.get(usage.entity or ""), usages[usage.role].entity_description)
+        for generation in record.generations:
+            if generation.activity != activity or generation.role not in generations:
+                continue
             template = generations[generation.role]
             generation.description = template.id
             _describe(entities.get(generation.entity), template.entity_description)
@@ -318,7 +323,7 @@ def _activity(name: str, body: Any, entities: dict, members: dict) -> ActivityDe
     for item in _items(body.get("generation"), f"generation of activity {name}"):
         template = _role(GenerationDescription, owner, "generation", item, entities)
         description.generations.append(template)
-        contained = item.get("has_members") if isinstance(item.get("has_members"), dict) else {}
+        contained = as_dict(item.get("has_members"))
         member = next((contained[key] for key in _ENTITY_KEYS if contained.get(key)), None)
         if member:
             members[template.id] = _referenced(str(member), entities)

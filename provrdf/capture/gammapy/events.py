@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from provrdf.capture.facts import flatten_config, system_facts, time_or_text
+from provrdf.capture.facts import as_dict, as_list, flatten_config, system_facts, time_or_text
 from provrdf.capture.gammapy.definition import Definitions
 from provrdf.capture.gammapy.definition import parse as parse_definitions
 from provrdf.errors import ParseError, ReadWarning
@@ -177,7 +177,7 @@ class _Builder:
         self.current = sid
         if sid in self.sessions:
             return []
-        system = payload.get("system") if isinstance(payload.get("system"), dict) else {}
+        system = as_dict(payload.get("system"))
         self.sessions[sid] = _gammapy_version(payload, system)
         start = time_or_text(payload.get("startTime"))
         if isinstance(start, str):
@@ -311,8 +311,8 @@ class _Builder:
         activity = Activity(
             id=local,
             name=_text(_activity_name(start)) or None,
-            start=time_or_text(start.get("startTime")),
-            end=time_or_text(pending.end[1]) if pending.end else None,
+            start=_time(start.get("startTime")),  # checked by _problems: a time, or none
+            end=_time(pending.end[1]) if pending.end else None,
             part_of=f"session/{sid}" if sid else None,
         )
         record = Record(id=local, activities=[activity])
@@ -324,7 +324,7 @@ class _Builder:
         for entity, role in pending.generated:
             if all(g.entity != entity for g in record.generations):  # one generation per entity
                 record.generations.append(Generation(entity, local, role))
-        roots = [u.entity for u in record.usages] + [g.entity for g in record.generations]
+        roots = [u.entity for u in record.usages if u.entity] + [g.entity for g in record.generations]
         self._add_entities(record, roots)
         if sid in self.definitions:
             self.definitions[sid].apply(record)
@@ -477,20 +477,30 @@ def _problems(pending: _Pending) -> list[str]:
         return problems + [f"no start event{after}"]
     first_line, first = pending.starts[0]
     for line, other in pending.starts[1:]:
-        for key, value in (("name", _activity_name), ("startTime", lambda p: p.get("startTime"))):
-            if value(other) != value(first):
-                problems.append(f"two different {key}s {value(first)!r} (line {first_line}) "
-                                f"and {value(other)!r} (line {line})")
+        for key, read in (("name", _activity_name), ("startTime", _start_time)):
+            if read(other) != read(first):
+                problems.append(f"two different {key}s {read(first)!r} (line {first_line}) "
+                                f"and {read(other)!r} (line {line})")
     start = time_or_text(first.get("startTime"))
     end = time_or_text(pending.end[1]) if pending.end else None
-    for key, value in (("startTime", start), ("endTime", end)):
-        if isinstance(value, str):
-            problems.append(f"{key} {value!r} is not an ISO 8601 time")
+    for key, moment in (("startTime", start), ("endTime", end)):
+        if isinstance(moment, str):
+            problems.append(f"{key} {moment!r} is not an ISO 8601 time")
     if pending.end and pending.end[0] < first_line:
         problems.append(f"its end event (line {pending.end[0]}) comes before its start event (line {first_line})")
-    elif isinstance(start, datetime) and isinstance(end, datetime) and end < start:
+    elif pending.end and isinstance(start, datetime) and isinstance(end, datetime) and end < start:
         problems.append(f"it ends ({pending.end[1]}) before it starts ({first.get('startTime')})")
     return problems
+
+
+def _start_time(payload: dict) -> Any:
+    return payload.get("startTime")
+
+
+def _time(value: Any) -> datetime | None:
+    """A time of an event that :func:`_problems` found readable (or absent)."""
+    moment = time_or_text(value)
+    return moment if isinstance(moment, datetime) else None
 
 
 def _activity_name(payload: dict) -> Any:
@@ -513,8 +523,7 @@ def _gammapy_version(session: dict, system: dict) -> str | None:
     gammapy session says no version, None when the session is not gammapy's (logprov, the tracer)."""
     if system.get("gammapy_version"):
         return _text(system["gammapy_version"])
-    python = system.get("python") if isinstance(system.get("python"), dict) else {}
-    packages = python.get("packages") if isinstance(python.get("packages"), list) else []
+    packages = as_list(as_dict(system.get("python")).get("packages"))
     found = [p.get("version") for p in packages if isinstance(p, dict) and p.get("name") == "gammapy"]
     if found:
         return _text(found[0]) or ""

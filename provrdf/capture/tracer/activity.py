@@ -214,7 +214,7 @@ class TracedActivity:
         text = path_text(target)
         if text is not None and st is None:
             st = stat_path(text)
-        if st is not None:
+        if st is not None and text is not None:
             found = registry.file(text, st)
         elif isinstance(target, (list, tuple)) and target and self._files(list(target)):
             found = self._collection([str(item) for item in target])

@@ -12,7 +12,7 @@ import types
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 from provrdf.capture.tracer.activity import TracedActivity, now
 from provrdf.capture.tracer.calls import (
@@ -23,7 +23,7 @@ from provrdf.capture.tracer.calls import (
 )
 from provrdf.capture.tracer.entities import Entities
 from provrdf.capture.tracer.system import system_info
-from provrdf.errors import ParseError
+from provrdf.errors import ParseError, ReadWarning
 from provrdf.model import Record
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class RecordSink(Protocol):
     sink that stores them.
     """
 
-    def __call__(self, items: Iterable[Record | ParseError], source: str, reader: str) -> Any:
+    def __call__(self, items: Iterable[Record | ParseError | ReadWarning], source: str, reader: str) -> Any:
         """Take one batch of records."""
 
 
@@ -136,7 +136,7 @@ class Tracer:
         self._ingest_lock = threading.Lock()
         self._session: dict | None = None
         self._written_session = False
-        self._file = None
+        self._file: TextIO | None = None
         self._pending: list[dict] = []
         self._done = 0
         #: with a record sink: the definition's descriptions, linked to each record
@@ -299,6 +299,7 @@ class Tracer:
             self.flush()
 
     def _write(self, events: list[tuple[str, dict]]) -> None:
+        assert self.path is not None and self._session is not None
         if self._file is None:
             self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (open until close())
         if not self._written_session:
@@ -331,10 +332,10 @@ class Tracer:
         from provrdf.capture.gammapy.events import records
 
         assert self.sink is not None and self._session is not None
-        items: Iterable[Record | ParseError] = records(enumerate([self._session, *pending], start=1), self.source)
+        items: Iterable[Record | ParseError | ReadWarning] = records(enumerate([self._session, *pending], start=1), self.source)
         if self._descriptions is not None:
             definitions = self._descriptions
-            items = (item if isinstance(item, ParseError) else definitions.apply(item) for item in items)
+            items = (definitions.apply(item) if isinstance(item, Record) else item for item in items)
         self.report = self.sink(items, self.source, READER)
 
     def close(self) -> None:

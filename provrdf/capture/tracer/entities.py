@@ -103,8 +103,7 @@ class Entities:
             return cached[1]
         began = time.time_ns()
         try:
-            with open(path, "rb") as stream:
-                digest = hashlib.file_digest(stream, "sha256").hexdigest()
+            digest = _sha256(path)
         except OSError:
             return None
         self._hashes[path] = (mark, digest, began)
@@ -186,3 +185,12 @@ _ENTITY_KEYS = ("entity_id", "name", "location", "filepath", "hash", "hash_type"
 
 def _ordered(payload: dict) -> dict:
     return {key: payload[key] for key in _ENTITY_KEYS if key in payload}
+
+
+def _sha256(path: str) -> str:
+    """The sha256 of a file's content, read in blocks (``hashlib.file_digest`` is Python 3.11+)."""
+    hasher = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            hasher.update(block)
+    return hasher.hexdigest()

@@ -38,8 +38,8 @@ def plain_value(value: Any, depth: int = 0) -> Any:
     if kind is dict:
         if depth > 1 or len(value) > SMALL_LIST or not all(type(key) is str for key in value):
             return NOT_PLAIN
-        items = {key: plain_value(item, depth + 1) for key, item in value.items()}
-        return NOT_PLAIN if any(item is NOT_PLAIN for item in items.values()) else items
+        entries = {key: plain_value(item, depth + 1) for key, item in value.items()}
+        return NOT_PLAIN if any(item is NOT_PLAIN for item in entries.values()) else entries
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, str):  # subclasses: str enums

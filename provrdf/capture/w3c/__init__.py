@@ -138,6 +138,7 @@ def _prov_document(content: bytes | str, source: str, **options: Any) -> Documen
     document = ProvDocument.deserialize(content=content, **options)
     result = Document(source, [_statement(r) for r in document.get_records()])
     for bundle in document.bundles:
+        assert bundle.identifier is not None  # a bundle of a document always has one
         result.bundles[normalize_iri(bundle.identifier.uri)] = [_statement(r) for r in bundle.get_records()]
     return result
 

@@ -166,8 +166,9 @@ class _Parser:
                 document.statements.append(self.statement(namespaces))
         if wrapped:
             self.expect("endDocument")
-        if self.peek() is not None:
-            raise self.error(f"text after the end of the document: {self.peek().text!r}", self.peek().position)
+        left = self.peek()
+        if left is not None:
+            raise self.error(f"text after the end of the document: {left.text!r}", left.position)
         return document
 
     def declarations(self, namespaces: dict[str, str]) -> None:

@@ -14,6 +14,7 @@ description classes, taking the marked statements out of the plain PROV.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Union
 from datetime import datetime
 
 from provrdf import model as m
@@ -35,7 +36,9 @@ _MARKERS = {link.lower(): link for link in LINKS} | {
 NAME = (VOPROV + "name", PROV + "name")
 COMMENT = (VOPROV + "comment", VOPROV + "annotation", RDFS + "comment")
 _DESCRIPTION_TEXT = (VOPROV + "description", VOPROV + "annotation")
-_ROLE_DESCRIPTIONS = {"UsageDescription": m.UsageDescription, "GenerationDescription": m.GenerationDescription}
+_ROLE_DESCRIPTIONS: dict[str, type[m.UsageDescription] | type[m.GenerationDescription]] = {
+    "UsageDescription": m.UsageDescription, "GenerationDescription": m.GenerationDescription}
+
 _ENTITY_DESCRIPTIONS = {"EntityDescription": "entity", "DatasetDescription": "dataset", "ValueDescription": "value"}
 _OWNED = {"UsageDescription": "usages", "GenerationDescription": "generations",
           "ParameterDescription": "parameters", "ConfigFileDescription": "config_files"}  # fmt: skip
@@ -108,39 +111,23 @@ def extract(nodes: dict[str, Statement], relations: list[Statement]) -> tuple[Pr
 # -- descriptions -------------------------------------------------------------------------------
 
 
-def _descriptions(out: ProvDM, nodes: dict[str, Statement], marked: dict[str, str], links) -> None:
-    made: dict[str, object] = {}
+#: Any description the model has.
+_Description = Union[m.ActivityDescription, m.EntityDescription, m.UsageDescription, m.GenerationDescription,
+                     m.ParameterDescription, m.ConfigFileDescription]
+#: The links of one record by kind: ``{link: [(influencee, influencer)]}``.
+_Links = dict[str, list[tuple[str, str]]]
+
+
+def _descriptions(out: ProvDM, nodes: dict[str, Statement], marked: dict[str, str], links: _Links) -> None:
+    made: dict[str, _Description] = {}
     for iri, cls in marked.items():
-        attributes = Attributes(nodes[iri].attributes)
-        ident, name = local_id(iri), attributes.any_text(*NAME) or ""
-        description = attributes.any_text(*_DESCRIPTION_TEXT)
-        if cls == "ActivityDescription":
-            made[iri] = m.ActivityDescription(
-                ident, name, attributes.any_text(VOPROV + "version"), description,
-                attributes.any_text(VOPROV + "docurl"), attributes.any_text(VOPROV + "type"),
-                attributes.any_text(VOPROV + "subtype"),
-            )  # fmt: skip
-        elif cls in _ENTITY_DESCRIPTIONS:
-            made[iri] = m.EntityDescription(ident, name, _ENTITY_DESCRIPTIONS[cls], description, *(
-                attributes.any_text(VOPROV + a) for a in ("docurl", "type", "contentType", "valueType", "unit",
-                                                          "ucd", "utype")))  # fmt: skip
-        elif cls in _ROLE_DESCRIPTIONS:
-            role = attributes.any_text(PROV + "role", VOPROV + "role") or ""
-            made[iri] = _ROLE_DESCRIPTIONS[cls](ident, role, description, attributes.any_text(VOPROV + "type"),
-                                                attributes.any_text(VOPROV + "multiplicity"))
-        elif cls == "ParameterDescription":
-            made[iri] = m.ParameterDescription(
-                ident, name, attributes.any_text(VOPROV + "valueType") or "", description,
-                *(attributes.any_text(VOPROV + a) for a in ("unit", "ucd", "utype", "min", "max")),
-                options(_all(attributes, VOPROV + "options")), attributes.any_text(VOPROV + "default"),
-            )  # fmt: skip
-        elif cls == "ConfigFileDescription":
-            made[iri] = m.ConfigFileDescription(ident, name, attributes.any_text(VOPROV + "contentType") or "",
-                                                description)
-        else:
+        if cls in ("Parameter", "ConfigFile"):
             continue
+        attributes = Attributes(nodes[iri].attributes)
+        description = _description(cls, local_id(iri), attributes)
         attributes.drop_types({VOPROV + cls})
-        made[iri].extra = attributes.extra()  # type: ignore[attr-defined]
+        description.extra = attributes.extra()
+        made[iri] = description
     _relate(out, made, marked, links["isRelatedTo"])
     for described, descriptor in links["isDescribedBy"]:
         if descriptor not in made and described in made:
@@ -149,16 +136,45 @@ def _descriptions(out: ProvDM, nodes: dict[str, Statement], marked: dict[str, st
             out.described[described] = local_id(descriptor)
 
 
-def _relate(out: ProvDM, made: dict[str, object], marked: dict[str, str], related: list[tuple[str, str]]) -> None:
+def _description(cls: str, ident: str, attributes: Attributes) -> _Description:
+    """The description of ProvDM class ``cls`` that ``attributes`` give (taken out of them)."""
+    text = attributes.any_text
+    name, description = text(*NAME) or "", text(*_DESCRIPTION_TEXT)
+    if cls == "ActivityDescription":
+        return m.ActivityDescription(ident, name, text(VOPROV + "version"), description, docurl=text(VOPROV + "docurl"),
+                                     type=text(VOPROV + "type"), subtype=text(VOPROV + "subtype"))
+    if cls in _ENTITY_DESCRIPTIONS:
+        return m.EntityDescription(
+            ident, name, _ENTITY_DESCRIPTIONS[cls], description, docurl=text(VOPROV + "docurl"),
+            type=text(VOPROV + "type"), content_type=text(VOPROV + "contentType"),
+            value_type=text(VOPROV + "valueType"), unit=text(VOPROV + "unit"), ucd=text(VOPROV + "ucd"),
+            utype=text(VOPROV + "utype"))
+    if cls in _ROLE_DESCRIPTIONS:
+        role = text(PROV + "role", VOPROV + "role") or ""
+        return _ROLE_DESCRIPTIONS[cls](ident, role, description, type=text(VOPROV + "type"),
+                                       multiplicity=text(VOPROV + "multiplicity"))
+    if cls == "ParameterDescription":
+        return m.ParameterDescription(
+            ident, name, text(VOPROV + "valueType") or "", description, unit=text(VOPROV + "unit"),
+            ucd=text(VOPROV + "ucd"), utype=text(VOPROV + "utype"), min=text(VOPROV + "min"),
+            max=text(VOPROV + "max"), options=options(_all(attributes, VOPROV + "options")),
+            default=text(VOPROV + "default"))
+    return m.ConfigFileDescription(ident, name, text(VOPROV + "contentType") or "", description)
+
+
+def _relate(out: ProvDM, made: dict[str, _Description], marked: dict[str, str],
+            related: list[tuple[str, str]]) -> None:
     """Give each owned description its owner, each usage/generation description its entity description."""
     owners: dict[str, str] = {}
     for one, other in related:
-        for owner, owned in ((one, other), (other, one)):
-            if marked.get(owner) == "ActivityDescription" and marked.get(owned) in _OWNED:
-                owners[owned] = owner
+        for holder, held in ((one, other), (other, one)):
+            if marked.get(holder) == "ActivityDescription" and marked.get(held) in _OWNED:
+                owners[held] = holder
                 break
-            if marked.get(owner) in _ROLE_DESCRIPTIONS and marked.get(owned) in _ENTITY_DESCRIPTIONS:
-                made[owner].entity_description = local_id(owned)  # type: ignore[attr-defined]
+            template = made.get(holder)
+            if isinstance(template, (m.UsageDescription, m.GenerationDescription)) and \
+                    marked.get(held) in _ENTITY_DESCRIPTIONS:
+                template.entity_description = local_id(held)
                 break
         else:  # a link the model has no place for: kept as voprov writes it
             if one and other:
@@ -166,12 +182,12 @@ def _relate(out: ProvDM, made: dict[str, object], marked: dict[str, str], relate
     activities = [iri for iri in made if marked[iri] == "ActivityDescription"]
     for iri, description in made.items():
         cls = marked[iri]
-        if cls == "ActivityDescription":
+        if isinstance(description, m.ActivityDescription):
             out.activity_descriptions.append(description)
-        elif cls in _ENTITY_DESCRIPTIONS:
+        elif isinstance(description, m.EntityDescription):
             out.entity_descriptions.append(description)
         else:
-            owner = owners.get(iri) or (activities[0] if len(activities) == 1 else None)
+            owner: str | None = owners.get(iri) or (activities[0] if len(activities) == 1 else None)
             if owner is None:
                 out.problems.append(("description left out", f"the {cls} <{iri}> belongs to no activity "
                                                              "description (no isRelatedTo links it to one); it is left out"))
@@ -182,7 +198,7 @@ def _relate(out: ProvDM, made: dict[str, object], marked: dict[str, str], relate
 # -- configuration ------------------------------------------------------------------------------
 
 
-def _configured(links, marked: dict[str, str]) -> dict[str, list[str]]:
+def _configured(links: _Links, marked: dict[str, str]) -> dict[str, list[str]]:
     """Parameter or config file IRI → the activities it configures."""
     found: dict[str, list[str]] = {}
     for activity, artefact in links["wasConfiguredBy"]:
@@ -193,8 +209,8 @@ def _configured(links, marked: dict[str, str]) -> dict[str, list[str]]:
     return found
 
 
-def _configuration(out: ProvDM, nodes: dict[str, Statement], marked: dict[str, str], links) -> None:
-    references = {}
+def _configuration(out: ProvDM, nodes: dict[str, Statement], marked: dict[str, str], links: _Links) -> None:
+    references: dict[str, str] = {}
     for one, other in links["hadReference"]:
         parameter, entity = (one, other) if marked.get(one) == "Parameter" else (other, one)
         if marked.get(parameter) == "Parameter" and parameter not in references:

@@ -76,7 +76,7 @@ def _qualifier(relation: Relation) -> tuple[str, str, dict[str, str], str | None
     kind = relation.general or relation.name
     subject, obj = ARGUMENTS[kind][:2]
     subtype = _prov_name(relation.node_class) if relation.general else None
-    return kind, subject, {_prov_name(relation.target): obj, **_DETAILS.get(kind, {})}, subtype
+    return kind, subject, {relation.target[len(PROV):]: obj, **_DETAILS.get(kind, {})}, subtype
 
 
 def _shortcut(local: str) -> tuple[str, str, str, str | None]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from typing import Any
@@ -208,7 +208,7 @@ class _Mapper:
             known.args.setdefault(name, value)
         known.attributes += [pair for pair in statement.attributes if pair not in known.attributes]
 
-    def record(self, record_id: str) -> tuple[m.Record, list[str]]:
+    def record(self, record_id: str) -> tuple[m.Record, list[tuple[str, str]]]:
         entities = {iri: node for (kind, iri), node in self.nodes.items() if kind == "entity"}
         provdm, relations = extract(entities, self.relations)
         self.problems += provdm.problems
@@ -293,8 +293,8 @@ def _agent(iri: str, node: Statement) -> m.Agent:
     elif written is not None and written != kind:
         a.pairs.append((VOPROV + "type", written))
     name, comment = _name(a), a.text(*COMMENT)
-    details = [a.text(VOPROV + f) for f in _AGENT_FIELDS]
-    return m.Agent(local_id(iri), name, kind, comment, *details, extra=a.extra())
+    details = {field: a.text(VOPROV + field) for field in _AGENT_FIELDS}
+    return m.Agent(local_id(iri), name, kind, comment, **details, extra=a.extra())
 
 
 def _time(value: Any) -> datetime | None:
@@ -313,59 +313,85 @@ def _local(iri: Any) -> str | None:
     return local_id(iri) if isinstance(iri, str) and iri else None
 
 
-def _add_relation(record: m.Record, s: Statement, provdm: ProvDM) -> None:
-    a = Attributes(s.attributes)
-    a.drop_types(_IMPLIED)
-    arg = lambda name: _local(s.args.get(name))
-    ident = _local(s.id)
-    time = _time(s.args.get("time"))
-    kind = s.kind
-    if kind in ("used", "wasGeneratedBy"):
-        described = provdm.described.get(s.id or "")
-        if kind == "used":
-            record.usages.append(m.Usage(arg("activity"), arg("entity"), a.text(*_ROLE), time, described, ident,
-                                         a.extra()))
-        else:
-            record.generations.append(m.Generation(arg("entity"), arg("activity"), a.text(*_ROLE), described, time,
-                                                   ident, a.extra()))
-    elif kind == "wasInvalidatedBy":
-        record.invalidations.append(m.Invalidation(arg("entity"), arg("activity"), time, a.text(*_ROLE), ident,
-                                                   a.extra()))
-    elif kind in ("wasStartedBy", "wasEndedBy"):
-        cls, lst, by = (m.Start, record.starts, "starter") if kind == "wasStartedBy" else (m.End, record.ends, "ender")
-        lst.append(cls(arg("activity"), arg("trigger"), arg(by), time, a.text(*_ROLE), ident, a.extra()))
-    elif kind == "wasAssociatedWith":
-        record.associations.append(m.Association(arg("activity"), arg("agent"), a.text(*_ROLE), arg("plan"), ident,
-                                                 a.extra()))
-    elif kind == "wasAttributedTo":
-        record.attributions.append(m.Attribution(arg("entity"), arg("agent"), a.text(*_ROLE), ident, a.extra()))
-    elif kind == "actedOnBehalfOf":
-        record.delegations.append(m.Delegation(arg("delegate"), arg("responsible"), arg("activity"),
-                                               a.text(*_ROLE), ident, a.extra()))
-    elif kind == "wasDerivedFrom":
-        subtype = next((_DERIVATION_CLASSES[t] for t in a.types() if t in _DERIVATION_CLASSES), None)
-        a.drop_types({ns + subtype for ns in (PROV, VOPROV)} if subtype else set())
-        record.derivations.append(m.Derivation(arg("generatedEntity"), arg("usedEntity"), arg("activity"),
-                                               arg("generation"), arg("usage"), subtype, ident, a.extra()))
-    elif kind == "wasInformedBy":
-        record.communications.append(m.Communication(arg("informed"), arg("informant"), ident, a.extra()))
-    elif kind == "wasInfluencedBy":
-        record.influences.append(m.Influence(arg("influencee"), arg("influencer"), ident, a.extra()))
-    elif kind == "specializationOf":
-        record.specializations.append(m.Specialization(arg("specificEntity"), arg("generalEntity")))
-    elif kind == "alternateOf":
-        record.alternates.append(m.Alternate(arg("alternate1"), arg("alternate2")))
-    elif kind == "hadMember":
-        record.memberships.append(m.Membership(arg("collection"), arg("entity")))
-    elif kind == "mentionOf":
-        record.mentions.append(m.Mention(arg("specificEntity"), arg("generalEntity"), arg("bundle")))
+class _Relation:
+    """One relation statement read field by field: its ends, role, time, id and the rest of its attributes."""
+
+    def __init__(self, statement: Statement, provdm: ProvDM) -> None:
+        self.statement = statement
+        self.attributes = Attributes(statement.attributes)
+        self.attributes.drop_types(_IMPLIED)
+        self.ident = _local(statement.id)
+        self.time = _time(statement.args.get("time"))
+        self.described = provdm.described.get(statement.id or "")
+
+    def arg(self, name: str) -> str | None:
+        """The local id of an end the relation may leave out."""
+        return _local(self.statement.args.get(name))
+
+    def need(self, name: str) -> str:
+        """The local id of an end the relation cannot do without (checked before: see ``_REQUIRED``)."""
+        local = self.arg(name)
+        assert local is not None, f"{self.statement.kind} without its {name}"
+        return local
+
+    @property
+    def role(self) -> str | None:
+        return self.attributes.text(*_ROLE)
+
+    def extra(self) -> m.Extra:
+        return self.attributes.extra()
+
+    def derivation_type(self) -> str | None:
+        """``Revision``, ``Quotation`` or ``PrimarySource`` when the derivation says so, taken out."""
+        subtype = next((_DERIVATION_CLASSES[t] for t in self.attributes.types() if t in _DERIVATION_CLASSES), None)
+        self.attributes.drop_types({ns + subtype for ns in (PROV, VOPROV)} if subtype else set())
+        return subtype
+
+
+#: statement kind → (the record's list, how the model object is made)
+_RELATION_KINDS: dict[str, tuple[str, Callable[[_Relation], Any]]] = {
+    "used": ("usages", lambda r: m.Usage(r.need("activity"), r.arg("entity"), r.role, r.time, r.described,
+                                         r.ident, r.extra())),
+    "wasGeneratedBy": ("generations", lambda r: m.Generation(r.need("entity"), r.arg("activity"), r.role,
+                                                             r.described, r.time, r.ident, r.extra())),
+    "wasInvalidatedBy": ("invalidations", lambda r: m.Invalidation(r.need("entity"), r.arg("activity"), r.time,
+                                                                   r.role, r.ident, r.extra())),
+    "wasStartedBy": ("starts", lambda r: m.Start(r.need("activity"), r.arg("trigger"), r.arg("starter"), r.time,
+                                                 r.role, r.ident, r.extra())),
+    "wasEndedBy": ("ends", lambda r: m.End(r.need("activity"), r.arg("trigger"), r.arg("ender"), r.time, r.role,
+                                           r.ident, r.extra())),
+    "wasAssociatedWith": ("associations", lambda r: m.Association(r.need("activity"), r.arg("agent"), r.role,
+                                                                  r.arg("plan"), r.ident, r.extra())),
+    "wasAttributedTo": ("attributions", lambda r: m.Attribution(r.need("entity"), r.need("agent"), r.role,
+                                                                r.ident, r.extra())),
+    "actedOnBehalfOf": ("delegations", lambda r: m.Delegation(r.need("delegate"), r.need("responsible"),
+                                                              r.arg("activity"), r.role, r.ident, r.extra())),
+    "wasDerivedFrom": ("derivations", lambda r: m.Derivation(
+        r.need("generatedEntity"), r.need("usedEntity"), r.arg("activity"), r.arg("generation"), r.arg("usage"),
+        r.derivation_type(), r.ident, r.extra())),
+    "wasInformedBy": ("communications", lambda r: m.Communication(r.need("informed"), r.need("informant"),
+                                                                  r.ident, r.extra())),
+    "wasInfluencedBy": ("influences", lambda r: m.Influence(r.need("influencee"), r.need("influencer"),
+                                                            r.ident, r.extra())),
+    "specializationOf": ("specializations", lambda r: m.Specialization(r.need("specificEntity"),
+                                                                       r.need("generalEntity"))),
+    "alternateOf": ("alternates", lambda r: m.Alternate(r.need("alternate1"), r.need("alternate2"))),
+    "hadMember": ("memberships", lambda r: m.Membership(r.need("collection"), r.need("entity"))),
+    "mentionOf": ("mentions", lambda r: m.Mention(r.need("specificEntity"), r.need("generalEntity"),
+                                                  r.arg("bundle"))),
+}  # fmt: skip
+
+
+def _add_relation(record: m.Record, statement: Statement, provdm: ProvDM) -> None:
+    field, make = _RELATION_KINDS[statement.kind]
+    getattr(record, field).append(make(_Relation(statement, provdm)))
 
 
 def _declare_named_nodes(record: m.Record, relations: list[Statement], provdm: ProvDM) -> None:
     """Declare the nodes that relations and parameters name but the document does not."""
     named = {local_id(iri): kind for iri, kind in position_kinds(relations).items()}
-    for artefact in (*provdm.parameters, *provdm.config_files):
-        named.setdefault(artefact.activity, "activity")
+    for activity in [p.activity for p in provdm.parameters] + [c.activity for c in provdm.config_files]:
+        named.setdefault(activity, "activity")
     known = {
         "activity": {a.id for a in record.activities},
         "entity": {e.id for e in record.entities},
