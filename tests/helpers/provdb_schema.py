@@ -9,12 +9,18 @@ associated with every activity, an activity description per (tool, ctapipe
 version), dataset entities named by their GUID and LFN and attributed to
 CTAO, the status of each job as a value entity ``<uuid>_status``, and the
 descriptions, parameters and config files of the tools.
+
+The real generations (transcribed from CTADIRAC and the 2019 prototype)
+are built by ``tests/data/provdb/make.py``, loaded here as :data:`REAL`.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections import defaultdict
 from datetime import datetime, timedelta
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import (
@@ -30,10 +36,42 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 
 __all__ = [
-    "NEW", "OLD", "create_new_schema", "create_old_schema", "create_schema", "fill_ctadirac",
-    "key_column", "link_column", "insert", "PROCESS_1", "PROCESS_2", "MERGE", "APPLY", "VERSION",
-    "GUID", "LFN", "MODEL", "STATUS",
+    "APPLY",
+    "GUID",
+    "LFN",
+    "MERGE",
+    "MODEL",
+    "NEW",
+    "OLD",
+    "PROCESS_1",
+    "PROCESS_2",
+    "REAL",
+    "REAL_FOLDER",
+    "STATUS",
+    "VERSION",
+    "create_new_schema",
+    "create_old_schema",
+    "create_schema",
+    "fill_ctadirac",
+    "insert",
+    "key_column",
+    "link_column",
 ]  # fmt: skip
+
+#: The folder of the real-generation fixtures and of ``make.py``, which builds them.
+REAL_FOLDER = Path(__file__).resolve().parent.parent / "data" / "provdb"
+
+
+def _load_make() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("provdb_make", REAL_FOLDER / "make.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: ``tests/data/provdb/make.py``: ``GENERATIONS``, ``FILES``, ``jobs(generation)``, ``build(engine, generation)``.
+REAL = _load_make()
 
 NEW, OLD = "new", "old"
 VERSION = "0.19.2"

@@ -2,8 +2,12 @@
 
 A :class:`Mapper` turns the rows :func:`~provrdf.capture.provdb.tables.load`
 read into one record per activity, one record for the rows no activity
-reaches and one ParseError per row no record can hold; descriptions get
-deterministic ids (``provdb/<name>/<version>``, ``provdb/entity/<name>``).
+reaches, and a :class:`~provrdf.errors.ReadWarning` for each row no record
+can hold. What a record cannot keep as the database says it (a link to a
+missing row, a role its description contradicts, an unknown class) is a
+warning of that record; only a row that cannot be read at all (a node
+without an id, a time that is no time) rejects its record, as a
+:class:`~provrdf.errors.ParseError`.
 """
 
 from __future__ import annotations
@@ -11,18 +15,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from provrdf.capture.provdb.tables import (
-    TARGETS,
-    Data,
-    Key,
-    Row,
-    agent_type,
-    options,
-    text,
-)
-from provrdf.errors import ParseError
+from provrdf.capture.provdb.tables import TABLES, Data, Key, Row
+from provrdf.capture.provdb.values import agent_type, extension, options, term, text
+from provrdf.errors import ParseError, ReadWarning
 from provrdf.model import (
     Activity,
     ActivityDescription,
@@ -35,6 +32,7 @@ from provrdf.model import (
     Derivation,
     Entity,
     EntityDescription,
+    Extra,
     Generation,
     GenerationDescription,
     Parameter,
@@ -45,74 +43,127 @@ from provrdf.model import (
 )
 from provrdf.timeutil import as_utc, parse_time
 
-__all__ = ["Mapper"]
+__all__ = ["DISAGREES", "MISSING_ROW", "NOT_READ", "NO_OWNER", "UNKNOWN_CLASS", "Mapper", "Note"]
 
+Note = tuple[str, str]  #: a warning of a record: (kind, message)
+#: The kinds of the warnings the mapping gives.
+MISSING_ROW = "link to a missing row"
+NO_OWNER = "description of no activity description"
+DISAGREES = "disagrees with its description"
+UNKNOWN_CLASS = "unknown class"
+NOT_READ = "row not read"
+
+_T = TypeVar("_T")
+_R = TypeVar("_R", UsageDescription, GenerationDescription)
+#: Stored ``classType`` values -> the model's kinds.
 _ENTITY_KINDS = {"entity": "entity", "value": "value", "dataset": "dataset"}
-_DESCRIPTION_KINDS = {"entitydescription": "entity", "valuedescription": "value", "datasetdescription": "dataset"}
-#: The description tables an activity description owns, and their kind in local ids.
+_DESCRIPTION_KINDS = {"entityDescription": "entity", "valueDescription": "value", "datasetDescription": "dataset"}
+#: The description tables an activity description owns: their kind in local ids, and the column naming them.
 _OWNED = {
-    "usageDescriptions": "usage", "generationDescriptions": "generation",
-    "parameterDescriptions": "parameter", "configFileDescriptions": "configfile",
+    "usageDescriptions": ("usage", "role"), "generationDescriptions": ("generation", "role"),
+    "parameterDescriptions": ("parameter", "name"), "configFileDescriptions": ("configfile", "name"),
 }  # fmt: skip
+#: Tables that extend another one row for row, read as part of the row they extend.
+_SUBCLASSES = (
+    ("valueEntities", "entities"), ("datasetEntities", "entities"),
+    ("valueDescriptions", "entityDescriptions"), ("datasetDescriptions", "entityDescriptions"),
+)  # fmt: skip
+#: Links without which a row belongs to no record.
+_ANCHORS = (
+    ("used", "activity"), ("wasGeneratedBy", "activity"), ("wasAssociatedWith", "activity"),
+    ("wasConfiguredBy", "activity"), ("wasInformedBy", "informed"), ("wasAttributedTo", "entity"),
+    ("wasDerivedFrom", "generatedEntity"),
+)  # fmt: skip
+_ARTEFACT_TYPES = {"parameter": "parameters", "configfile": "configFiles"}
+_ARTEFACT_LINKS = {"parameters": "parameter", "configFiles": "configFile"}
 
 
 class _RowError(Exception):
-    """One row that cannot be mapped; the message names its table and key."""
+    """A row that cannot be read at all; the message names its table and key."""
+
+
+def _given(value: _T | None) -> _T:
+    """A value ProvDM requires, passed on as the source gave it: None when the column is NULL.
+
+    The model types these attributes (a description's name, a parameter
+    description's value type …) as always present because ProvDM does; a
+    missing one is a completeness matter the SHACL shapes warn about, and
+    the encoder writes nothing for None. No value is made up.
+    """
+    return cast(_T, value)
 
 
 class Mapper:
-    """Maps the loaded rows to records, one per activity plus the rest."""
+    """Maps the loaded rows to records: one per activity, then the rest, then warnings for rows no record holds."""
 
     def __init__(self, data: Data, source: str) -> None:
         self.data, self.source = data, source
-        self.rows = data.rows
+        #: rows already in a record (or read as part of another row), by table
         self.placed: dict[str, set[Key]] = defaultdict(set)
-        self.activity_ids = _unique(self.rows["activityDescriptions"], _activity_description_id)
-        self.entity_ids = _unique(self.rows["entityDescriptions"], _entity_description_id)
-        self.owned_ids: dict[str, dict[Key, str]] = {table: self._owned_ids(table) for table in _OWNED}
-        self._mapped: dict[tuple[str, Key], Any] = {}
+        for extending in data.tables.values():
+            for ancestor in extending.absorbs:
+                self.placed[ancestor] |= set(extending.rows) & set(data.rows(ancestor))
+        self.activity_ids = _unique(data.rows("activityDescriptions"), _activity_description_id)
+        self.entity_ids = _unique(data.rows("entityDescriptions"), _entity_description_id)
+        self.owners = {table: self._owners(table) for table in _OWNED}
+        self.owned_ids = {table: self._owned_ids(table) for table in _OWNED}
+        self._owned: dict[Key, list[tuple[str, Row]]] = defaultdict(list)
+        for described, owners in self.owners.items():
+            for owned, owner in owners.items():
+                self._owned[owner].append((described, self.rows(described)[owned]))
+        self._mapped: dict[tuple[str, Key], tuple[Any, tuple[Note, ...]]] = {}
 
-    def mapped(self, table: str, key: Key) -> Any:
-        """The node or description of a row, mapped once (records share it; nobody changes it)."""
-        found = self._mapped.get((table, key))
-        if found is None:
-            found = self._mapped[(table, key)] = _MAPPERS[table](self, key)
-        return found
-
-    def _owned_ids(self, table: str) -> dict[Key, str]:
-        field = "role" if table in ("usageDescriptions", "generationDescriptions") else "name"
-
-        def local(row: Row) -> str | None:
-            owner = self.activity_ids.get(row.get("activityDescription"))
-            return None if owner is None or row.get(field) is None else f"{owner}/{_OWNED[table]}/{row[field]}"
-
-        return _unique(self.rows[table], local)
+    def rows(self, table: str) -> dict[Key, Row]:
+        """The rows of a table by key."""
+        return self.data.rows(table)
 
     def where(self, table: str, key: Key) -> str:
         """How a row is named in messages: ``entities internal_key=7``."""
-        return f"{table} {self.data.generation.key}={key!r}"
+        return self.data.tables[table].where(key)
 
-    def error(self, table: str, key: Key, message: str) -> _RowError:
-        return _RowError(f"{self.where(table, key)}: {message}")
+    def mapped(self, table: str, key: Key) -> tuple[Any, tuple[Note, ...]]:
+        """The node or description of a row and the warnings about it, mapped once (records share them)."""
+        found = self._mapped.get((table, key))
+        if found is None:
+            notes: list[Note] = []
+            node = _MAPPERS[table](self, key, notes)
+            found = self._mapped[(table, key)] = (node, tuple(notes))
+        return found
 
-    def target(self, table: str, row: Row, link: str, *, required: bool = True) -> Key | None:
-        """The key a link of ``row`` points to; raises when it is empty (if required) or dangling."""
-        value = row.get(link)
-        if value is None and not required:
-            return None
-        if value is None or value not in self.rows[TARGETS[link]]:
-            raise _RowError(self.dangling(table, row, link))
-        return value
+    # -- reading one row -----------------------------------------------------
 
     def dangling(self, table: str, row: Row, link: str) -> str:
         """The message for a row whose link is empty or points to no row."""
+        return f"{self.where(table, row.key)}: {self.broken(table, row, link)}"
+
+    def broken(self, table: str, row: Row, link: str) -> str:
+        """What is wrong with a link that is empty or points to no row."""
         value = row.get(link)
         if value is None:
-            return f"{self.where(table, row['key'])}: has no {link}"
-        return f"{self.where(table, row['key'])}: {link} points to {TARGETS[link]} row {value!r}, which does not exist"
+            return f"has no {link}"
+        return f"{link} points to {TABLES[table].links[link]} row {value!r}, which does not exist"
+
+    def link(self, table: str, row: Row, link: str, notes: list[Note],
+             dropped: str = "the link is left out") -> Key | None:  # fmt: skip
+        """The key a link points to; None when it is empty, or (with a warning) when it points to no row."""
+        value = row.get(link)
+        if value is None:
+            return None
+        if value in self.rows(TABLES[table].links[link]):
+            return value
+        notes.append((MISSING_ROW, f"{self.dangling(table, row, link)}; {dropped}"))
+        return None
+
+    def end(self, table: str, row: Row, link: str, notes: list[Note]) -> Key | None:
+        """The key a relation's mandatory end points to; None (with a warning) when it has none: the row is not read."""
+        value = row.get(link)
+        if value is not None and value in self.rows(TABLES[table].links[link]):
+            return value
+        notes.append((MISSING_ROW if value is not None else NOT_READ, f"{self.dangling(table, row, link)}; not read"))
+        return None
 
     def time(self, table: str, row: Row, column: str) -> datetime | None:
-        """A stored time as an aware UTC datetime."""
+        """A stored time as an aware UTC datetime; a text that is no ISO 8601 time cannot be read."""
         value = row.get(column)
         if value is None or value == "":
             return None
@@ -121,152 +172,199 @@ class Mapper:
         try:
             return parse_time(str(value))
         except ValueError:
-            raise self.error(table, row["key"], f"{column} is not an ISO 8601 time: {value!r}") from None
+            raise _RowError(f"{self.where(table, row.key)}: {column} is not an ISO 8601 time: {value!r}") from None
 
-    def required(self, table: str, row: Row, column: str) -> str:
-        value = text(row.get(column))
+    def identifier(self, table: str, row: Row) -> str:
+        """The ProvDM id of an activity, entity or agent: a node without one cannot be read."""
+        value = text(row.get("id"))
         if value is None:
-            raise self.error(table, row["key"], f"has no {column}")
+            raise _RowError(f"{self.where(table, row.key)}: has no id")
         return value
 
-    # -- nodes ---------------------------------------------------------------
+    def kind(self, table: str, row: Row, kinds: dict[str, str], subtables: tuple[str, str],
+             notes: list[Note]) -> tuple[str, Extra]:  # fmt: skip
+        """The kind of an entity (description) from ``classType``, else from the sub-table that has its row.
 
-    def activity(self, key: Key) -> Activity:
+        An unknown ``classType`` is kept as a ``provdb:`` fact, with a warning.
+        """
+        stored = (text(row.get("classType")) or "").strip()
+        value, dataset = (row.key in self.rows(sub) for sub in subtables)
+        inferred = "value" if value else "dataset" if dataset else "entity"
+        known = {name.lower(): kind for name, kind in kinds.items()}.get(stored.lower())
+        if known or not stored:
+            return known or inferred, {}
+        column = self.data.tables[table].column("classType")
+        message = (f"{self.where(table, row.key)}: classType {stored!r} is none of {', '.join(kinds)}; "
+                   f"read as {inferred}, the classType kept as {term(column)}")  # fmt: skip
+        notes.append((UNKNOWN_CLASS, message))
+        return inferred, {term(column): stored}
+
+    # -- nodes -----------------------------------------------------------------
+
+    def activity(self, key: Key, notes: list[Note]) -> Activity:
         """A new Activity for the row (its record adds facts to it)."""
-        row = self.rows["activities"][key]
-        description = self.target("activities", row, "activityDescription", required=False)
+        row = self.rows("activities")[key]
+        description = self.link("activities", row, "activityDescription", notes)
         return Activity(
-            id=self.required("activities", row, "id"),
+            id=self.identifier("activities", row),
             name=text(row.get("name")),
             start=self.time("activities", row, "startTime"),
             end=self.time("activities", row, "endTime"),
             comment=text(row.get("comment")),
-            description=None if description is None else self.activity_description_id(description),
+            description=None if description is None else self.activity_ids[description],
+            extra=extension(row.extra),
         )
 
-    def entity(self, key: Key) -> Entity:
-        row = self.rows["entities"][key]
-        kind = _ENTITY_KINDS.get((text(row.get("classType")) or "").strip().lower())
-        if kind is None:
-            message = f"classType {row.get('classType')!r} is not one of entity, value, dataset"
-            raise self.error("entities", key, message)
-        description = self.target("entities", row, "entityDescription", required=False)
-        value = self.rows["valueEntities"].get(key, {}).get("value") if kind == "value" else None
-        guid = text(self.rows["datasetEntities"].get(key, {}).get("ctadirac_guid")) if kind == "dataset" else None
+    def entity(self, key: Key, notes: list[Note]) -> Entity:
+        """The Entity of a row, with its valueEntities or datasetEntities row."""
+        row = self.rows("entities")[key]
+        value, dataset = self.rows("valueEntities").get(key), self.rows("datasetEntities").get(key)
+        kind, kept = self.kind("entities", row, _ENTITY_KINDS, ("valueEntities", "datasetEntities"), notes)
+        description = self.link("entities", row, "entityDescription", notes)
+        extra = extension(row.extra, *(sub.extra for sub in (value, dataset) if sub)) | kept
+        guid = text(dataset.get("ctadirac_guid")) if dataset else None
+        if guid:
+            extra["ctao:diracGuid"] = guid
         return Entity(
-            id=self.required("entities", row, "id"),
+            id=self.identifier("entities", row),
             kind=kind,
             name=text(row.get("name")),
             location=text(row.get("location")),
             generated_at=self.time("entities", row, "generatedAtTime"),
             invalidated_at=self.time("entities", row, "invalidatedAtTime"),
             comment=text(row.get("comment")),
-            value=text(value),
-            description=None if description is None else self.entity_description_id(description),
-            extra={"ctao:diracGuid": guid} if guid else {},
+            value=text(value.get("value")) if value else None,
+            description=None if description is None else self.entity_ids[description],
+            extra=extra,
         )
 
-    def agent(self, key: Key) -> Agent:
-        row = self.rows["agents"][key]
-        local = self.required("agents", row, "id")
-        fields = {name: text(row.get(name)) for name in ("comment", "email", "affiliation", "phone", "address", "url")}
-        return Agent(id=local, name=text(row.get("name")) or local, type=agent_type(row.get("type")), **fields)
+    def agent(self, key: Key, notes: list[Note]) -> Agent:
+        """The Agent of a row; a type none of ProvDM's is kept as a ``provdb:`` fact."""
+        row = self.rows("agents")[key]
+        stored, kind = text(row.get("type")), agent_type(row.get("type"))
+        extra = extension(row.extra)
+        if kind is None and stored:
+            extra[term(self.data.tables["agents"].column("type"))] = stored
+        return Agent(
+            id=self.identifier("agents", row), name=text(row.get("name")), type=kind,
+            comment=text(row.get("comment")), email=text(row.get("email")), affiliation=text(row.get("affiliation")),
+            phone=text(row.get("phone")), address=text(row.get("address")), url=text(row.get("url")), extra=extra,
+        )  # fmt: skip
 
     # -- descriptions ----------------------------------------------------------
 
-    def activity_description_id(self, key: Key) -> str:
-        if key not in self.activity_ids:
-            raise self.error("activityDescriptions", key, "has no name")
-        return self.activity_ids[key]
+    def _owners(self, table: str) -> dict[Key, Key]:
+        """The activity description owning each row of an owned description table.
 
-    def entity_description_id(self, key: Key) -> str:
-        if key not in self.entity_ids:
-            raise self.error("entityDescriptions", key, "has no name")
-        return self.entity_ids[key]
+        Its ``activityDescription`` link; in a table without that column (the
+        prototype's parameter and config file descriptions), the description
+        of the activities whose parameters (config files) link it, when they
+        all have the same one.
+        """
+        descriptions = self.rows("activityDescriptions")
+        if self.data.has(table, "activityDescription"):
+            rows = self.rows(table).items()
+            return {key: row.get("activityDescription") for key, row in rows
+                    if row.get("activityDescription") in descriptions}  # fmt: skip
+        seen: dict[Key, set[Key]] = defaultdict(set)
+        for described, activity in self._uses(table):
+            owner = self.rows("activities").get(activity, Row(None, {})).get("activityDescription")
+            if described in self.rows(table) and owner in descriptions:
+                seen[described].add(owner)
+        return {key: next(iter(seen[key])) for key in self.rows(table) if len(seen.get(key, ())) == 1}
 
-    def owned_id(self, table: str, key: Key) -> str:
-        """The local id of a usage/generation/parameter/config file description."""
-        if key not in self.owned_ids[table]:
-            row = self.rows[table][key]
-            self.target(table, row, "activityDescription")
-            self.activity_description_id(row["activityDescription"])
-            field = "role" if _OWNED[table] in ("usage", "generation") else "name"
-            raise self.error(table, key, f"has no {field}")
-        return self.owned_ids[table][key]
+    def _uses(self, table: str) -> Iterator[tuple[Key, Key]]:
+        """(description key, activity key) of every row that links a description of ``table``."""
+        if table in ("usageDescriptions", "generationDescriptions"):
+            relation = "used" if table == "usageDescriptions" else "wasGeneratedBy"
+            link = "usageDescription" if table == "usageDescriptions" else "generationDescription"
+            for row in self.rows(relation).values():
+                yield row.get(link), row.get("activity")
+            return
+        artefacts = "parameters" if table == "parameterDescriptions" else "configFiles"
+        link = "parameterDescription" if table == "parameterDescriptions" else "configFileDescription"
+        for configured in self.rows("wasConfiguredBy").values():
+            artefact = self.rows(artefacts).get(configured.get(_ARTEFACT_LINKS[artefacts]))
+            if artefact is not None:
+                yield artefact.get(link), configured.get("activity")
 
-    def owned_rows(self, key: Key) -> Iterator[tuple[str, Row]]:
-        """The rows of the descriptions an activity description owns, table by table."""
-        for table in _OWNED:
-            for row in self.data.by(table, "activityDescription").get(key, []):
-                yield table, row
+    def _owned_ids(self, table: str) -> dict[Key, str]:
+        kind, field = _OWNED[table]
+        owners = self.owners[table]
 
-    def activity_description(self, key: Key) -> ActivityDescription:
-        row = self.rows["activityDescriptions"][key]
+        def local(row: Row) -> str | None:
+            owner = owners.get(row.key)
+            if owner is None:
+                return None
+            named = text(row.get(field))
+            return f"{self.activity_ids[owner]}/{kind}/{named if named is not None else f'{table}/{row.key}'}"
+
+        return _unique(self.rows(table), local)
+
+    def owned_rows(self, key: Key) -> list[tuple[str, Row]]:
+        """The rows of the descriptions an activity description owns, table by table, in key order."""
+        return self._owned.get(key, [])
+
+    def activity_description(self, key: Key, notes: list[Note]) -> ActivityDescription:
+        """The ActivityDescription of a row, with the descriptions it owns."""
+        row = self.rows("activityDescriptions")[key]
         description = ActivityDescription(
-            id=self.activity_description_id(key),
-            name=self.required("activityDescriptions", row, "name"),
-            version=text(row.get("version")),
-            description=text(row.get("description")),
-            docurl=text(row.get("doculink")),
-            type=text(row.get("type")),
-            subtype=text(row.get("subtype")),
-        )
+            id=self.activity_ids[key], name=_given(text(row.get("name"))), version=text(row.get("version")),
+            description=text(row.get("description")), docurl=text(row.get("doculink")), type=text(row.get("type")),
+            subtype=text(row.get("subtype")), extra=extension(row.extra),
+        )  # fmt: skip
         for table, owned in self.owned_rows(key):
-            self._add_owned(description, table, owned)
+            self._add_owned(description, table, owned, notes)
         return description
 
-    def _add_owned(self, parent: ActivityDescription, table: str, row: Row) -> None:
-        local, about = self.owned_id(table, row["key"]), text(row.get("description"))
-        if table in ("usageDescriptions", "generationDescriptions"):
-            entity = self.target(table, row, "entityDescription", required=False)
-            cls = UsageDescription if table == "usageDescriptions" else GenerationDescription
-            item = cls(
-                id=local, role=self.required(table, row, "role"), description=about, type=text(row.get("type")),
-                multiplicity=text(row.get("multiplicity")),
-                entity_description=None if entity is None else self.entity_description_id(entity),
-            )
-            (parent.usages if cls is UsageDescription else parent.generations).append(item)
+    def _add_owned(self, parent: ActivityDescription, table: str, row: Row, notes: list[Note]) -> None:
+        local = self.owned_ids[table][row.key]
+        if table == "usageDescriptions":
+            parent.usages.append(self._role_description(UsageDescription, table, row, local, notes))
+        elif table == "generationDescriptions":
+            parent.generations.append(self._role_description(GenerationDescription, table, row, local, notes))
         elif table == "parameterDescriptions":
             parent.parameters.append(ParameterDescription(
-                id=local, name=self.required(table, row, "name"), value_type=self.required(table, row, "valueType"),
-                description=about, options=options(row.get("options")),
-                **{name: text(row.get(name)) for name in ("unit", "ucd", "utype", "min", "max", "default")},
+                id=local, name=_given(text(row.get("name"))), value_type=_given(text(row.get("valueType"))),
+                description=text(row.get("description")), unit=text(row.get("unit")), ucd=text(row.get("ucd")),
+                utype=text(row.get("utype")), min=text(row.get("min")), max=text(row.get("max")),
+                options=options(row.get("options")), default=text(row.get("default")), extra=extension(row.extra),
             ))  # fmt: skip
         else:
             parent.config_files.append(ConfigFileDescription(
-                id=local, name=self.required(table, row, "name"),
-                content_type=self.required(table, row, "contentType"), description=about,
+                id=local, name=_given(text(row.get("name"))), content_type=_given(text(row.get("contentType"))),
+                description=text(row.get("description")), extra=extension(row.extra),
             ))  # fmt: skip
 
-    def entity_description(self, key: Key) -> EntityDescription:
-        row = self.rows["entityDescriptions"][key]
-        kind = _DESCRIPTION_KINDS.get((text(row.get("classType")) or "entityDescription").strip().lower())
-        if kind is None:
-            raise self.error(
-                "entityDescriptions", key,
-                f"classType {row.get('classType')!r} is not one of "
-                "entityDescription, valueDescription, datasetDescription",
-            )  # fmt: skip
-        value = self.rows["valueDescriptions"].get(key, {}) if kind == "value" else {}
-        dataset = self.rows["datasetDescriptions"].get(key, {}) if kind == "dataset" else {}
+    def _role_description(self, cls: type[_R], table: str, row: Row, local: str, notes: list[Note]) -> _R:
+        entity = self.link(table, row, "entityDescription", notes)
+        return cls(
+            id=local, role=_given(text(row.get("role"))), description=text(row.get("description")),
+            type=text(row.get("type")), multiplicity=text(row.get("multiplicity")), extra=extension(row.extra),
+            entity_description=None if entity is None else self.entity_ids[entity],
+        )  # fmt: skip
+
+    def entity_description(self, key: Key, notes: list[Note]) -> EntityDescription:
+        """The EntityDescription of a row, with its valueDescriptions or datasetDescriptions row."""
+        row = self.rows("entityDescriptions")[key]
+        value, dataset = self.rows("valueDescriptions").get(key), self.rows("datasetDescriptions").get(key)
+        subtables = ("valueDescriptions", "datasetDescriptions")
+        kind, kept = self.kind("entityDescriptions", row, _DESCRIPTION_KINDS, subtables, notes)
+        value, dataset = value or Row(key, {}), dataset or Row(key, {})
         return EntityDescription(
-            id=self.entity_description_id(key),
-            name=self.required("entityDescriptions", row, "name"),
-            kind=kind,
-            description=text(row.get("description")),
-            docurl=text(row.get("doculink")),
-            type=text(row.get("type")),
-            content_type=text(dataset.get("contentType")),
-            value_type=text(value.get("valueType")),
-            **{name: text(value.get(name)) for name in ("unit", "ucd", "utype")},
-        )
+            id=self.entity_ids[key], name=_given(text(row.get("name"))), kind=kind,
+            description=text(row.get("description")), docurl=text(row.get("doculink")), type=text(row.get("type")),
+            content_type=text(dataset.get("contentType")), value_type=text(value.get("valueType")),
+            unit=text(value.get("unit")), ucd=text(value.get("ucd")), utype=text(value.get("utype")),
+            extra=extension(row.extra, value.extra, dataset.extra) | kept,
+        )  # fmt: skip
 
     # -- records ---------------------------------------------------------------
 
-    def items(self) -> Iterator[Record | ParseError]:
-        """Every activity's record (or its ParseError), then the rest, then the rows no record can hold."""
+    def items(self) -> Iterator[Record | ParseError | ReadWarning]:
+        """Every activity's record (or its ParseError), then the rest, then warnings for the rows no record holds."""
         index = 0
-        for key, row in self.rows["activities"].items():
+        for key, row in self.rows("activities").items():
             record = Record(id=f"provdb/activity/{text(row.get('id')) or key}", source=self.source, index=index)
             yield _ActivityBuilder(self, record, key).build()
             index += 1
@@ -274,43 +372,42 @@ class Mapper:
         if rest is not None:
             yield rest
         for message in self.homeless():
-            yield ParseError(self.source, message)
+            yield ReadWarning(self.source, NOT_READ, message)
 
     def homeless(self) -> Iterator[str]:
-        """Messages for the rows that no record can hold: their anchor is missing."""
+        """Messages for the rows that no record can hold."""
         for table, link in _ANCHORS:
-            for key, row in self.rows[table].items():
-                if row.get(link) not in self.rows[TARGETS[link]]:
-                    yield self.dangling(table, row, link)
+            target = self.rows(TABLES[table].links[link])
+            for row in self.rows(table).values():
+                if row.get(link) not in target:
+                    yield f"{self.dangling(table, row, link)}; not read"
         for table, link in (("parameters", "parameter"), ("configFiles", "configFile")):
             users = self.data.by("wasConfiguredBy", link)
-            for key in self.rows[table]:
-                if not any(row.get("activity") in self.rows["activities"] for row in users.get(key, [])):
-                    yield f"{self.where(table, key)}: no activity is configured by it (wasConfiguredBy), not read"
+            for key in self.rows(table):
+                if not any(row.get("activity") in self.rows("activities") for row in users.get(key, [])):
+                    yield f"{self.where(table, key)}: no activity is configured by it (wasConfiguredBy); not read"
+        for table in _OWNED:
+            for key in self.rows(table):
+                if key not in self.owners[table]:
+                    yield f"{self.where(table, key)}: {self.no_owner(table, key)}; not read"
         for table, parent in _SUBCLASSES:
-            for key in self.rows[table]:
-                if key not in self.rows[parent]:
-                    yield f"{self.where(table, key)}: there is no {parent} row with this key"
+            for key in self.rows(table):
+                if key not in self.rows(parent):
+                    yield f"{self.where(table, key)}: there is no {parent} row with this key; not read"
+
+    def no_owner(self, table: str, key: Key) -> str:
+        """Why a description row belongs to no activity description."""
+        if self.data.has(table, "activityDescription"):
+            return self.broken(table, self.rows(table)[key], "activityDescription")
+        return ("its table has no activityDescription column, and the activities whose rows link it do not share "
+                "one activity description that exists")  # fmt: skip
 
 
 #: How the rows of each table are mapped by :meth:`Mapper.mapped`.
-_MAPPERS: dict[str, Callable[[Mapper, Key], Any]] = {
+_MAPPERS: dict[str, Callable[[Mapper, Key, list[Note]], Any]] = {
     "entities": Mapper.entity, "agents": Mapper.agent,
     "activityDescriptions": Mapper.activity_description, "entityDescriptions": Mapper.entity_description,
 }  # fmt: skip
-#: Links without which a row belongs to no record.
-_ANCHORS = (
-    ("used", "activity"), ("wasGeneratedBy", "activity"), ("wasAssociatedWith", "activity"),
-    ("wasConfiguredBy", "activity"), ("wasInformedBy", "informed"), ("wasAttributedTo", "entity"),
-    ("wasDerivedFrom", "generatedEntity"), ("usageDescriptions", "activityDescription"),
-    ("generationDescriptions", "activityDescription"), ("parameterDescriptions", "activityDescription"),
-    ("configFileDescriptions", "activityDescription"),
-)  # fmt: skip
-#: Tables that extend another one, row for row.
-_SUBCLASSES = (
-    ("valueEntities", "entities"), ("datasetEntities", "entities"),
-    ("valueDescriptions", "entityDescriptions"), ("datasetDescriptions", "entityDescriptions"),
-)  # fmt: skip
 
 
 def _unique(rows: dict[Key, Row], local: Callable[[Row], str | None]) -> dict[Key, str]:
@@ -328,26 +425,31 @@ def _unique(rows: dict[Key, Row], local: Callable[[Row], str | None]) -> dict[Ke
     return ids
 
 
-def _activity_description_id(row: Row) -> str | None:
-    if row.get("name") is None:
-        return None
-    version = text(row.get("version"))
-    return f"provdb/{row['name']}/{version}" if version else f"provdb/{row['name']}"
+def _activity_description_id(row: Row) -> str:
+    """``provdb/<name>/<version>``; ``provdb/activityDescriptions/<key>`` for a description without a name."""
+    name, version = text(row.get("name")), text(row.get("version"))
+    if name is None:
+        return f"provdb/activityDescriptions/{row.key}"
+    return f"provdb/{name}/{version}" if version else f"provdb/{name}"
 
 
-def _entity_description_id(row: Row) -> str | None:
-    return None if row.get("name") is None else f"provdb/entity/{row['name']}"
+def _entity_description_id(row: Row) -> str:
+    """``provdb/entity/<name>``; ``provdb/entityDescriptions/<key>`` for a description without a name."""
+    name = text(row.get("name"))
+    return f"provdb/entityDescriptions/{row.key}" if name is None else f"provdb/entity/{name}"
 
 
 class _Builder:
-    """Fills one record; rows it cannot map become problems of the record."""
+    """Fills one record; what it cannot keep becomes a warning, a row it cannot read a problem of the record."""
 
     def __init__(self, mapper: Mapper, record: Record) -> None:
         self.m, self.record = mapper, record
         self.problems: list[str] = []
+        self.notes: list[Note] = []
         self.done: dict[str, set[Key]] = defaultdict(set)  # table -> keys already in the record
 
-    def attempt(self, action: Callable[..., Any], *args: Any) -> Any:
+    def attempt(self, action: Callable[..., _T], *args: Any) -> _T | None:
+        """``action(*args)``, or None when it meets a row that cannot be read (a problem of the record)."""
         try:
             return action(*args)
         except _RowError as error:
@@ -365,67 +467,100 @@ class _Builder:
         self.done[table].add(key)
         return True
 
+    def mapped(self, table: str, key: Key) -> Any:
+        """The shared node of a row; its warnings become the record's."""
+        node, notes = self.m.mapped(table, key)
+        self.notes += notes
+        return node
+
     def result(self) -> Record | ParseError:
+        """The record with its warnings, or a ParseError listing the rows it cannot read."""
         if self.problems:
             message = f"{self.record.id}: " + "; ".join(dict.fromkeys(self.problems))
             return ParseError(self.record.source, message, record=self.record.index)
+        self.record.warnings = list(dict.fromkeys(self.notes))
         return self.record
 
     # -- nodes with everything they bring ---------------------------------------
 
     def entity(self, key: Key) -> str:
+        """Add an entity with its description and attributions; return its id."""
         self.place("entities", key)
-        entity = self.m.mapped("entities", key)
+        entity = self.mapped("entities", key)
         if self.new("entities", key):
             self.record.entities.append(entity)
+            description = self.m.rows("entities")[key].get("entityDescription")
             if entity.description:
-                self.entity_description(self.m.rows["entities"][key]["entityDescription"])
+                self.entity_description(description)
             for row in self.m.data.by("wasAttributedTo", "entity").get(key, []):
                 self.attempt(self.attribution, row, entity.id)
-        return entity.id
+        return str(entity.id)
 
     def attribution(self, row: Row, entity: str) -> None:
-        agent = self.agent(self.m.target("wasAttributedTo", row, "agent"))
-        self.record.attributions.append(Attribution(entity=entity, agent=agent, role=text(row.get("role"))))
+        agent = self.m.end("wasAttributedTo", row, "agent", self.notes)
+        if agent is not None:
+            self.record.attributions.append(Attribution(
+                entity=entity, agent=self.agent(agent), role=text(row.get("role")), extra=extension(row.extra)))
 
     def agent(self, key: Key) -> str:
+        """Add an agent; return its id."""
         self.place("agents", key)
-        agent = self.m.mapped("agents", key)
+        agent = self.mapped("agents", key)
         if self.new("agents", key):
             self.record.agents.append(agent)
-        return agent.id
+        return str(agent.id)
 
     def activity_description(self, key: Key) -> str:
+        """Add an activity description and the entity descriptions its parts name; return its id."""
         self.place("activityDescriptions", key)
-        description = self.m.mapped("activityDescriptions", key)
+        description = self.mapped("activityDescriptions", key)
         if self.new("activityDescriptions", key):
             self.record.activity_descriptions.append(description)
             for _, row in self.m.owned_rows(key):
-                if row.get("entityDescription") is not None:
-                    self.entity_description(row["entityDescription"])
-        return description.id
+                if row.get("entityDescription") in self.m.rows("entityDescriptions"):
+                    self.entity_description(row.get("entityDescription"))
+        return str(description.id)
 
     def entity_description(self, key: Key) -> str:
+        """Add an entity description; return its id."""
         self.place("entityDescriptions", key)
-        description = self.m.mapped("entityDescriptions", key)
+        description = self.mapped("entityDescriptions", key)
         if self.new("entityDescriptions", key):
             self.record.entity_descriptions.append(description)
-        return description.id
+        return str(description.id)
 
-    def owned(self, table: str, row: Row, link: str) -> str | None:
-        """The local id of the description a row links, its activity description added."""
-        key = self.m.target(table, row, link, required=False)
+    def described(self, table: str, row: Row, link: str) -> str | None:
+        """The local id of the owned description a row links, that description's activity description added.
+
+        A link to a description that belongs to no activity description, or
+        whose role (name) differs from the row's, is left out with a warning.
+        """
+        key = self.m.link(table, row, link, self.notes)
         if key is None:
             return None
-        local = self.m.owned_id(TARGETS[link], key)
-        self.activity_description(self.m.rows[TARGETS[link]][key]["activityDescription"])
-        return local
+        target = TABLES[table].links[link]
+        field, where = _OWNED[target][1], self.m.where(table, row.key)
+        if key not in self.m.owned_ids[target]:
+            why = self.m.no_owner(target, key)
+            message = f"{where}: {link} {key!r} belongs to no activity description ({why}); the link is left out"
+            self.notes.append((NO_OWNER, message))
+            return None
+        said, described = text(row.get(field)), text(self.m.rows(target)[key].get(field))
+        if said is not None and described is not None and said != described:
+            message = (f"{where}: its {field} {said!r} differs from the {field} {described!r} "
+                       f"of the {target} row {key!r} it links; the link is left out")  # fmt: skip
+            self.notes.append((DISAGREES, message))
+            return None
+        self.activity_description(self.m.owners[target][key])
+        return self.m.owned_ids[target][key]
 
     def derivation(self, row: Row) -> None:
-        self.place("wasDerivedFrom", row["key"])
-        generated = self.entity(self.m.target("wasDerivedFrom", row, "generatedEntity"))
-        used = self.entity(self.m.target("wasDerivedFrom", row, "usedEntity"))
-        self.record.derivations.append(Derivation(generated=generated, used=used))
+        self.place("wasDerivedFrom", row.key)
+        generated = self.m.end("wasDerivedFrom", row, "generatedEntity", self.notes)
+        used = self.m.end("wasDerivedFrom", row, "usedEntity", self.notes)
+        if generated is not None and used is not None:
+            self.record.derivations.append(
+                Derivation(generated=self.entity(generated), used=self.entity(used), extra=extension(row.extra)))
 
 
 class _ActivityBuilder(_Builder):
@@ -437,17 +572,18 @@ class _ActivityBuilder(_Builder):
         self.primary: list[Key] = []  # entities used or generated, in order
 
     def build(self) -> Record | ParseError:
-        """The record, or a ParseError listing every row of it that cannot be mapped."""
-        row = self.m.rows["activities"][self.key]
+        """The record, or a ParseError listing every row of it that cannot be read."""
+        row = self.m.rows("activities")[self.key]
         self.place("activities", self.key)
-        activity = self.attempt(self.m.activity, self.key) or Activity(id=text(row.get("id")) or str(self.key))
+        activity = self.attempt(self.m.activity, self.key, self.notes) or Activity(id=text(row.get("id")) or "")
         self.record.activities.append(activity)
-        if row.get("activityDescription") in self.m.rows["activityDescriptions"]:
-            self.attempt(self.activity_description, row["activityDescription"])
-        for table, action in (
+        if activity.description is not None:
+            self.attempt(self.activity_description, row.get("activityDescription"))
+        relations: tuple[tuple[str, Callable[[Row, str], None]], ...] = (
             ("used", self.usage), ("wasGeneratedBy", self.generation),
             ("wasAssociatedWith", self.association), ("wasConfiguredBy", self.configuration),
-        ):  # fmt: skip
+        )  # fmt: skip
+        for table, action in relations:
             for relation in self.m.data.by(table, "activity").get(self.key, []):
                 self.attempt(action, relation, activity.id)
         for relation in self.m.data.by("wasInformedBy", "informed").get(self.key, []):
@@ -459,55 +595,73 @@ class _ActivityBuilder(_Builder):
         return self.result()
 
     def usage(self, row: Row, activity: str) -> None:
-        key = self.m.target("used", row, "entity")
-        self.primary.append(key)
-        entity, description = self.entity(key), self.owned("used", row, "usageDescription")
-        role, time = text(row.get("role")), self.m.time("used", row, "time")
-        usage = Usage(activity=activity, entity=entity, role=role, time=time, description=description)
-        self.record.usages.append(usage)
+        key = self.m.link("used", row, "entity", self.notes, "the usage is kept without its entity")
+        if key is not None:
+            self.primary.append(key)
+        self.record.usages.append(Usage(
+            activity=activity, entity=None if key is None else self.entity(key), role=text(row.get("role")),
+            time=self.m.time("used", row, "time"), description=self.described("used", row, "usageDescription"),
+            extra=extension(row.extra),
+        ))  # fmt: skip
 
     def generation(self, row: Row, activity: str) -> None:
-        key = self.m.target("wasGeneratedBy", row, "entity")
+        key = self.m.end("wasGeneratedBy", row, "entity", self.notes)
+        if key is None:
+            return
         self.primary.append(key)
-        entity, description = self.entity(key), self.owned("wasGeneratedBy", row, "generationDescription")
-        role = text(row.get("role"))
-        self.record.generations.append(Generation(entity=entity, activity=activity, role=role, description=description))
+        self.record.generations.append(Generation(
+            entity=self.entity(key), activity=activity, role=text(row.get("role")),
+            description=self.described("wasGeneratedBy", row, "generationDescription"), extra=extension(row.extra),
+        ))  # fmt: skip
 
     def association(self, row: Row, activity: str) -> None:
-        agent = self.agent(self.m.target("wasAssociatedWith", row, "agent"))
-        self.record.associations.append(Association(activity=activity, agent=agent, role=text(row.get("role"))))
+        key = self.m.link("wasAssociatedWith", row, "agent", self.notes, "the association is kept without its agent")
+        self.record.associations.append(Association(
+            activity=activity, agent=None if key is None else self.agent(key), role=text(row.get("role")),
+            extra=extension(row.extra),
+        ))  # fmt: skip
 
     def communication(self, row: Row, activity: str) -> None:
-        informant = self.m.rows["activities"][self.m.target("wasInformedBy", row, "informant")]
-        other = self.m.required("activities", informant, "id")
+        key = self.m.end("wasInformedBy", row, "informant", self.notes)
+        if key is None:
+            return
+        other = self.m.identifier("activities", self.m.rows("activities")[key])
         if all(a.id != other for a in self.record.activities):
             self.record.activities.append(Activity(id=other))
-        self.record.communications.append(Communication(informed=activity, informant=other))
+        self.record.communications.append(Communication(informed=activity, informant=other, extra=extension(row.extra)))
 
     def configuration(self, row: Row, activity: str) -> None:
+        """A parameter or config file, through ``wasConfiguredBy`` (whose other columns it keeps)."""
         table = self._artefact_table(row)
-        artefact = self.m.rows[table][self.m.target("wasConfiguredBy", row, _ARTEFACT_LINKS[table])]
-        name = self.m.required(table, artefact, "name")
+        key = None if table is None else self.m.end("wasConfiguredBy", row, _ARTEFACT_LINKS[table], self.notes)
+        if table is None or key is None:
+            return
+        artefact = self.m.rows(table)[key]
+        name, extra = _given(text(artefact.get("name"))), extension(artefact.extra, row.extra)
         if table == "parameters":
-            value = self.m.required(table, artefact, "value")
-            description = self.owned(table, artefact, "parameterDescription")
-            self.record.parameters.append(Parameter(activity=activity, name=name, value=value, description=description))
+            self.record.parameters.append(Parameter(
+                activity=activity, name=name, value=text(artefact.get("value")), extra=extra,
+                description=self.described(table, artefact, "parameterDescription"),
+            ))  # fmt: skip
         else:
-            description = self.owned(table, artefact, "configFileDescription")
             self.record.config_files.append(ConfigFile(
-                activity=activity, name=name, location=text(artefact.get("location")),
-                comment=text(artefact.get("comment")), description=description,
+                activity=activity, name=name, location=text(artefact.get("location")), extra=extra,
+                comment=text(artefact.get("comment")),
+                description=self.described(table, artefact, "configFileDescription"),
             ))  # fmt: skip
 
-    def _artefact_table(self, row: Row) -> str:
-        """``parameters`` or ``configFiles``: from artefactType or, when it is empty, from the link that is set."""
+    def _artefact_table(self, row: Row) -> str | None:
+        """``parameters`` or ``configFiles``: from artefactType or, when it names neither, from the link that is set."""
         stated = (text(row.get("artefactType")) or "").strip().lower().replace(" ", "").replace("_", "")
         if stated in _ARTEFACT_TYPES:
             return _ARTEFACT_TYPES[stated]
-        if not stated and (row.get("parameter") is None) != (row.get("configFile") is None):
+        if (row.get("parameter") is None) != (row.get("configFile") is None):
             return "parameters" if row.get("parameter") is not None else "configFiles"
-        message = f"artefactType {row.get('artefactType')!r} is not Parameter or ConfigFile"
-        raise self.m.error("wasConfiguredBy", row["key"], message)
+        where = self.m.where("wasConfiguredBy", row.key)
+        message = (f"{where}: artefactType {row.get('artefactType')!r} is not Parameter or ConfigFile "
+                   "and the row does not link exactly one of them; not read")  # fmt: skip
+        self.notes.append((NOT_READ, message))
+        return None
 
     def _status(self, activity: Activity) -> None:
         """The value of a value entity generated with role ``status`` is the activity's status too."""
@@ -517,25 +671,22 @@ class _ActivityBuilder(_Builder):
                 activity.extra.setdefault("ctao:status", values[generation.entity])
 
 
-_ARTEFACT_TYPES = {"parameter": "parameters", "configfile": "configFiles"}
-_ARTEFACT_LINKS = {"parameters": "parameter", "configFiles": "configFile"}
-
-
 class _RestBuilder(_Builder):
     """The record of the rows no activity reaches: entities, agents, descriptions."""
 
     def build(self) -> Record | ParseError | None:
         """The rest record, or None when every row was reached by an activity."""
-        rows, placed = self.m.rows, self.m.placed
+        placed = self.m.placed
         pending = {
-            table: [key for key in rows[table] if key not in placed[table]]
+            table: [key for key in self.m.rows(table) if key not in placed[table]]
             for table in ("entities", "wasDerivedFrom", "agents", "activityDescriptions", "entityDescriptions")
         }
         for key in pending["entities"]:
             self.attempt(self.entity, key)
         for key in pending["wasDerivedFrom"]:
-            if rows["wasDerivedFrom"][key].get("generatedEntity") in rows["entities"]:
-                self.attempt(self.derivation, rows["wasDerivedFrom"][key])
+            row = self.m.rows("wasDerivedFrom")[key]
+            if row.get("generatedEntity") in self.m.rows("entities"):
+                self.attempt(self.derivation, row)
         for key in pending["agents"]:
             self.attempt(self.agent, key)
         for key in pending["activityDescriptions"]:
@@ -543,7 +694,7 @@ class _RestBuilder(_Builder):
         for key in pending["entityDescriptions"]:
             self.attempt(self.entity_description, key)
         record = self.record
-        if not (self.problems or record.entities or record.agents or record.activity_descriptions
+        if not (self.problems or self.notes or record.entities or record.agents or record.activity_descriptions
                 or record.entity_descriptions):
             return None
         return self.result()
