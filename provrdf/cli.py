@@ -23,6 +23,7 @@ from provrdf.export.tree import render_tree
 from provrdf.formats import format_names, get_format
 from provrdf.ingest import IngestReport
 from provrdf.lineage import DIRECTIONS, MODELS
+from provrdf.rdf.namespaces import PREFIXES
 from provrdf.results import RESULT_FORMATS
 from provrdf.store.base import sparql_prefixes
 
@@ -133,8 +134,12 @@ def ingest(location: str | None, input_format: str, definition: Path | None, no_
            show_warnings: bool, sources: tuple[str, ...]) -> None:
     """Read provenance SOURCES, check them and store every good record.
 
-    A source is a file (a ctapipe or gammapy log, a W3C PROV document, a
-    ProvenanceDB SQLite file) or a ProvenanceDB URL (postgresql://…, sqlite:///…).
+    A source is a file (a ctapipe or gammapy/logprov log, a W3C PROV
+    document in any serialization, a PROV-VOTable, a ProvenanceDB SQLite
+    file) or a ProvenanceDB URL (postgresql://…, sqlite:///…); its format is
+    recognised from its content. A broken record is rejected alone; what
+    ProvDM asks only for completeness is a warning (--strict: a rejection).
+    Exit status 1 when a record or a source was rejected.
     """
     sources = _checked(sources)
     with _failures(), api.open_store(location) as store, _progress("ingesting", sources) as (items, tick):
@@ -152,7 +157,7 @@ def ingest(location: str | None, input_format: str, definition: Path | None, no_
 @_SOURCES
 def validate(input_format: str, definition: Path | None, strict: bool, show_warnings: bool,
              sources: tuple[str, ...]) -> None:
-    """Check provenance SOURCES as ingest would, storing nothing."""
+    """Check provenance SOURCES as ingest would, storing nothing (exit status 1 when one is rejected)."""
     sources = _checked(sources)
     with _failures(), _progress("validating", sources) as (items, tick):
         report = api.validate(items, format=input_format, strict=strict, definition=definition, on_record=tick)
@@ -162,12 +167,18 @@ def validate(input_format: str, definition: Path | None, strict: bool, show_warn
 
 @main.command()
 @_STORE
+@_STRICT
+@_SHOW_WARNINGS
 @click.argument("definition", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def describe(location: str | None, definition: Path) -> None:
-    """Store the descriptions of a definition.yaml alone (activities, parameters, usages, entities)."""
+def describe(location: str | None, strict: bool, show_warnings: bool, definition: Path) -> None:
+    """Store the descriptions of a gammapy/logprov definition.yaml alone (activities, parameters, usages, entities).
+
+    Every generation of the file is read (activities/entities,
+    activity_description/entity_description, activity_descriptions/entity_descriptions).
+    """
     with _failures(), api.open_store(location) as store:
-        report = api.describe(store, definition)
-    _summary(report, "stored")
+        report = api.describe(store, definition, strict=strict)
+    _summary(report, "stored", show_warnings)
     sys.exit(0 if report.ok else 1)
 
 
@@ -177,7 +188,12 @@ def describe(location: str | None, definition: Path) -> None:
               help="json is the SPARQL 1.1 query results JSON format.")
 @click.argument("sparql")
 def query(location: str | None, fmt: str, sparql: str) -> None:
-    """Run a SPARQL query (prefixes prov:, voprov:, ctao: are declared)."""
+    """Run a SPARQL 1.1 query over every graph of the store.
+
+    The prefixes PREFIXES are declared. The default graph is the union of
+    the record graphs: a fact that several records state comes once per
+    record (count with SELECT DISTINCT).
+    """
     with _failures(), api.open_store(location) as store:
         click.echo(api.format_results(api.query(store, sparql), fmt))
 
@@ -252,7 +268,8 @@ def lineage(location: str | None, direction: str, depth: str, members: bool, age
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 def export(location: str | None, graph: str | None, fmt: str, rankdir: str | None, member_limit: int | None,
            output: Path | None) -> None:
-    """Write the store (or one graph) in a W3C, VO or picture format."""
+    """Write the whole store (one bundle per record, the ingest log included), or one graph, in a W3C
+    PROV, PROV-O, VO or picture format."""
     with _failures(), api.open_store(location) as store:
         data = api.export(store, fmt, graph=graph, **_given(rankdir=rankdir, member_limit=member_limit))
         _write(data, output, get_format(fmt).binary)
@@ -294,6 +311,8 @@ SELECT ?e WHERE {
 } ORDER BY ?e LIMIT 1
 """
 
+
+query.help = (query.help or "").replace("PREFIXES", ", ".join(f"{name}:" for name in PREFIXES))
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -231,7 +231,7 @@ class Ingester:
                 continue
             where = record.record.where
             self.report.warnings += [IngestWarning(where, kind, message) for kind, message in record.record.warnings]
-            self.report.warnings += [IngestWarning(where, i.rule or "SHACL", str(i)) for i in issues]
+            self.report.warnings += [IngestWarning(where, i.rule or "SHACL", i.text) for i in issues]
             self._store(record, run)
 
     def _reject(self, record: Record, message: str, issues: list[Issue] | None = None) -> None:

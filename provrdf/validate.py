@@ -25,6 +25,8 @@ from rdflib.plugins.sparql.sparql import Query
 from pyoxigraph import BlankNode, NamedNode, Quad
 from rdflib.namespace import SH
 
+from provrdf.rdf.namespaces import compact
+from provrdf.rdf.relations import BY_QUALIFIER
 from provrdf.rdf.terms import text_of
 from provrdf.resources import shape_files
 
@@ -45,11 +47,18 @@ class Issue:
     value: str | None = None
     shape: str | None = None
     rule: str | None = None  #: the shape's ``sh:name``: what kind of rule it is ("agent name")
+    #: the focus in words, when it is a relation's node: ``wasAssociatedWith(<activity>, <agent>)``
+    about: str | None = None
 
     def __str__(self) -> str:
-        where = f"<{self.focus}>" + (f" {self.path}" if self.path else "")
+        return f"{self.severity}: {self.text}"
+
+    @property
+    def text(self) -> str:
+        """The issue without its severity: where, what, and the value at fault."""
+        where = (self.about or f"<{self.focus}>") + (f" {compact(self.path)}" if self.path else "")
         value = f" (value: {self.value})" if self.value is not None else ""
-        return f"{self.severity}: {where}: {self.message}{value}"
+        return f"{where}: {self.message}{value}"
 
 
 @lru_cache(maxsize=512)
@@ -137,13 +146,14 @@ class Validator:
             advanced=True,
             allow_warnings=True,
         )
-        issues = [self._issue(report, result) for result in report.subjects(SH.resultSeverity, None)]
+        issues = [self._issue(report, result, graph) for result in report.subjects(SH.resultSeverity, None)]
         return sorted(issues, key=lambda i: (i.severity != "Violation", i.focus, i.path or ""))
 
-    def _issue(self, report: rdflib.Graph, result: rdflib.term.Node) -> Issue:
+    def _issue(self, report: rdflib.Graph, result: rdflib.term.Node, data: rdflib.Graph) -> Issue:
         issue = _issue(report, result)
         severity = "Violation" if self.strict and issue.severity == "Warning" else issue.severity
-        return replace(issue, severity=severity, rule=self._rules.get(issue.shape or ""))
+        return replace(issue, severity=severity, rule=self._rules.get(issue.shape or ""),
+                       about=_relation_named(data, issue.focus))
 
     def check_quads(self, quads: Iterable[Quad]) -> list[Issue]:
         """All SHACL results for the triples of ``quads``."""
@@ -174,6 +184,18 @@ class Validator:
         for index in again:
             results[index] = self.check_quads(records[index].quads)
         return results
+
+
+def _relation_named(data: rdflib.Graph, focus: str) -> str | None:
+    """A qualified relation node in words, its kind and both ends: ``wasAssociatedWith(<a>, <ag>)``."""
+    node = rdflib.URIRef(focus)
+    for subject, qualifier in data.subject_predicates(node):
+        relation = BY_QUALIFIER.get(str(qualifier))
+        if relation is not None:
+            target = data.value(node, rdflib.URIRef(relation.target))
+            end = f"<{target}>" if target is not None else "-"
+            return f"{relation.name}(<{subject}>, {end})"
+    return None
 
 
 def _issue(report: rdflib.Graph, result: rdflib.term.Node) -> Issue:

@@ -511,6 +511,100 @@ def test_configuration_comes_from_wasconfiguredby_and_descriptions_from_their_li
     assert (dataset.kind, dataset.content_type) == ("dataset", "application/x-hdf5")
 
 
+_AD = f"{EX}description/activity/calib"
+_LEVEL = "https://example.org/ns#level"
+#: Per description table: its ProvDM columns and one row, then the extension column and its cell.
+_DESCRIBED_ROWS = {
+    "ActivityDescription": (["id", "name"], [_AD, "calib"], 'ctao:release|datatype="long"', "5"),
+    "EntityDescription": (["id", "name"], [f"{EX}description/entity/dl1", "DL1"], 'ctao:sizeMB|datatype="double"',
+                          "12.5"),
+    "UsageDescription": (["activityDescription", "role"], [_AD, "raw data"], 'ctao:optional|datatype="boolean"',
+                         "true"),
+    "GenerationDescription": (["activityDescription", "role"], [_AD, "DL1"],
+                              'ctao:since|datatype="char" arraysize="*" xtype="timestamp"', "2025-03-01T00:00:00Z"),
+    "ParameterDescription": (["id", "activityDescription", "name", "valueType"], [f"{_AD}/parameter/n_jobs", _AD,
+                             "n_jobs", "int"], 'dcterms:source|datatype="char" arraysize="*" ucd="meta.id.cross"',
+                             f"{EX}doc/n_jobs"),
+    "ConfigFileDescription": (["id", "activityDescription", "name", "contentType"], [f"{_AD}/configfile/calib.yaml",
+                              _AD, "calib.yaml", "application/yaml"],
+                              f'level|datatype="char" arraysize="*"|Not in ProvDM: the values of &lt;{_LEVEL}&gt;',
+                              "expert"),
+}  # fmt: skip
+#: What each description keeps in its extra.
+_DESCRIBED_EXTRA = {
+    "ActivityDescription": {CTAO + "release": 5},
+    "EntityDescription": {CTAO + "sizeMB": 12.5},
+    "UsageDescription": {CTAO + "optional": True},
+    "GenerationDescription": {CTAO + "since": datetime(2025, 3, 1, tzinfo=timezone.utc)},
+    "ParameterDescription": {"http://purl.org/dc/terms/source": m.IRI(f"{EX}doc/n_jobs")},
+    "ConfigFileDescription": {_LEVEL: "expert"},
+}
+
+
+def _described_document(folder: Path) -> Path:
+    """Every description table with an extension column, and the two links whose model has no extra with one."""
+    tables = [table(name, [*fields, extension], [[*cells, value]])
+              for name, (fields, cells, extension, value) in _DESCRIBED_ROWS.items()]  # fmt: skip
+    tables += [
+        table("Activity", ["id"], [[f"{EX}a1"]]),
+        table("Entity", ["id", "classType"], [[f"{EX}runs", "Collection"], [f"{EX}run1", "Entity"]]),
+        table("HadMember", ["collection", "entity", 'ctao:rank|datatype="long"'], [[f"{EX}runs", f"{EX}run1", "1"]]),
+        table("WasConfiguredBy", ["id", "activity", "artefact", "artefactType", 'ctao:order|datatype="long"'],
+              [[f"{EX}c1", f"{EX}a1", f"{EX}p1", "Parameter", "2"]]),
+        table("Parameter", ["id", "name", "value"], [[f"{EX}p1", "n_jobs", "8"]]),
+    ]  # fmt: skip
+    return write(folder, votable_text("\n".join(tables)))
+
+
+def _descriptions(record: m.Record) -> dict:
+    """Each description of a record read from :func:`_described_document`, by its table."""
+    owner = one(record.activity_descriptions)
+    return {"ActivityDescription": owner, "EntityDescription": one(record.entity_descriptions),
+            "UsageDescription": one(owner.usages), "GenerationDescription": one(owner.generations),
+            "ParameterDescription": one(owner.parameters), "ConfigFileDescription": one(owner.config_files)}
+
+
+def test_extension_columns_of_descriptions_are_kept_and_of_membership_and_configuration_warned(tmp_path):
+    records, errors, warnings = read_all(_described_document(tmp_path))
+    assert not errors, errors
+    described = _descriptions(one(records))
+    assert {name: d.extra for name, d in described.items()} == _DESCRIBED_EXTRA
+    assert type(described["ActivityDescription"].extra[CTAO + "release"]) is int
+    assert type(described["UsageDescription"].extra[CTAO + "optional"]) is bool
+    assert [(p.activity, p.name, p.value) for p in one(records).parameters] == [(external(f"{EX}a1"), "n_jobs", "8")]
+    assert [(w.kind, w.message) for w in warnings] == [
+        ("unread column", (f"table {name}: column ctao:{column} is a property <{CTAO}{column}> that a {name} "
+                           "cannot hold in provrdf's model: its 1 value(s) are not read"))
+        for name, column in (("HadMember", "rank"), ("WasConfiguredBy", "order"))
+    ]  # fmt: skip
+
+
+def test_the_extension_values_of_descriptions_are_stored_and_round_trip(memory_store, tmp_path):
+    path = _described_document(tmp_path)
+    report = ingest(memory_store, [path])
+    assert report.ok and report.stored == 1, report.rejected
+    kinds = {"ActivityDescription": "activity", "EntityDescription": "entity", "UsageDescription": "usage",
+             "GenerationDescription": "generation", "ParameterDescription": "parameter",
+             "ConfigFileDescription": "configfile"}  # fmt: skip
+    values = {
+        "ActivityDescription": Literal("5", datatype=NamedNode(XSD + "integer")),
+        "EntityDescription": Literal("12.5", datatype=NamedNode(XSD + "double")),
+        "UsageDescription": Literal("true", datatype=NamedNode(XSD + "boolean")),
+        "GenerationDescription": Literal("2025-03-01T00:00:00Z", datatype=NamedNode(XSD + "dateTime")),
+        "ParameterDescription": NamedNode(f"{EX}doc/n_jobs"),
+        "ConfigFileDescription": Literal("expert"),
+    }
+    expected = {(Encoder().iri(f"description/{kinds[name]}", description.id),
+                 NamedNode(next(iter(_DESCRIBED_EXTRA[name]))), values[name])
+                for name, description in _descriptions(the_record(path)).items()}  # fmt: skip
+    assert len(expected) == 6
+    assert expected <= statements(memory_store)
+    # provrdf's export writes them as extension columns of the description tables, and they are read back
+    before, after, back, _ = round_trip([path], tmp_path)
+    assert back.ok and back.stored == 1, back.rejected
+    assert expected <= before == after
+
+
 # -- ids and record ids ----------------------------------------------------------------------------------
 
 

@@ -246,9 +246,10 @@ def test_warnings_are_summarised_by_kind_and_listed_with_show_warnings(run, tmp_
 
 
 def test_a_format_that_finds_no_record_is_an_error(run, tmp_path):
-    forced = run("ingest", "--format", "gammapy", README)
+    document = DATA / "w3c" / "plain.json"
+    forced = run("ingest", "--format", "gammapy", document)
     assert forced.exit_code == 1
-    assert f"no provenance records found in {README} as gammapy" in forced.output
+    assert f"no provenance records found in {document} as gammapy" in forced.output
     notes = tmp_path / "notes.md"
     notes.write_text("# Notes\n\nWe used http://www.w3.org/ns/prov# terms.\n")
     guessed = run("ingest", notes)

@@ -25,6 +25,7 @@ __all__ = [
     "DCTERMS",
     "PREFIXES",
     "LEGACY_VOPROV",
+    "compact",
     "expand",
 ]
 
@@ -82,3 +83,15 @@ def expand(curie: str) -> str:
     if colon and _SCHEME.fullmatch(prefix):
         return curie
     raise ValueError(f"{curie!r} is neither a prefixed name ({', '.join(PREFIXES)}) nor an absolute IRI")
+
+
+def compact(iri: str) -> str:
+    """An IRI as a prefixed name of :data:`PREFIXES` where one fits, else as it is.
+
+    >>> compact("http://www.w3.org/ns/prov#hadRole"), compact("https://example.org/x")
+    ('prov:hadRole', 'https://example.org/x')
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and iri != namespace:
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri

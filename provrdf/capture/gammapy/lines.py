@@ -43,8 +43,8 @@ __all__ = ["MAX_LINES", "events", "parse_line", "sniff"]
 _MARKERS = re.compile(r"(__PROV__|_PROV_)([^_{}()\r\n]+?)(?:\1|_PROV(?=\())[ \t]*")
 #: The opening marker alone: a line that starts a record.
 _OPENING = re.compile(r"__PROV__|_PROV_")
-#: A sniff wants the payload's bracket after the markers, on the same line or the next.
-_SNIFF = re.compile(r"(__PROV__|_PROV_)[^_{}()\r\n]+?\r?\n?[^_{}()\r\n]*?(?:\1|_PROV(?=\())[ \t]*[{(]")
+#: A sniff wants a time between the markers (its lines may break after the seconds), then the payload's bracket.
+_SNIFF = re.compile(r"(__PROV__|_PROV_)[0-9T:.,+\-Z ]+?\r?\n?[0-9T:.,+\-Z ]*?(?:\1|_PROV(?=\())[ \t]*[{(]")
 #: Calls that a repr writes for paths; replaced by their one string argument.
 _PATH_CALLS = frozenset({"PosixPath", "WindowsPath", "Path", "PurePosixPath", "PureWindowsPath"})
 #: What the text between the markers holds when it is a time (``2019-11-28 10:24:56,345``).
