@@ -352,7 +352,7 @@ GOOD_ACTIVITY = [start("good", "get_observations"), end("good")]
     ([{"activity_id": "x", "used_id": 8790548113327, "used_role": "datasets"}, end("x")], 3, "no start event"),
     ([start("x"), end("x"), end("x")], 5, "no start event (an activity with this id ended at line 4)"),  # x kept
     ([start("x"), {"activity_id": "x", "used_id": None, "used_role": "datasets"}, end("x")], 3,
-     "the used event of line 4 has no usable used_id (None)"),
+     "the used event of line 4 has no usable used_id (none)"),
     ([start("x"), {"activity_id": "x", "generated_id": "", "generated_role": "fit result"}, end("x")], 3,
      "no usable generated_id"),
     ([start("x", when="yesterday"), end("x")], 3, "startTime 'yesterday' is not an ISO 8601 time"),

@@ -694,3 +694,39 @@ def test_every_prov_dm_statement_kind_is_kept(name):
     assert kinds == expected
     derivation_types = {d.type for record in items for d in record.derivations}
     assert derivation_types == {None, "Revision", "Quotation", "PrimarySource"}
+
+
+def test_a_name_in_either_spelling_and_a_label_all_survive_a_round_trip(tmp_path):
+    """prov:name (voprov's and OPUS's spelling), voprov:name (logprov's) and prov:label on one node:
+    the name is stored once as voprov:name, the label as rdfs:label, and a PROV-JSON export gives both back."""
+    import io
+
+    import prov as prov_package
+
+    from provrdf import export, ingest, open_store, query
+
+    path = tmp_path / "named.json"
+    path.write_text("""{
+      "prefix": {"ex": "https://example.org/", "voprov": "http://www.ivoa.net/documents/ProvenanceDM/index.html#"},
+      "activity": {"ex:bin": {}},
+      "entity": {"ex:bin/nxpix": {"prov:name": "nxpix", "voprov:name": "nxpix", "prov:label": "nxpix = 100",
+                                  "prov:value": "100",
+                                  "prov:type": {"$": "voprov:Parameter", "type": "prov:QUALIFIED_NAME"}}},
+      "wasInfluencedBy": {"_:c": {"prov:influencee": "ex:bin", "prov:influencer": "ex:bin/nxpix",
+                                  "prov:type": {"$": "voprov:wasConfiguredBy", "type": "prov:QUALIFIED_NAME"}}}
+    }""")
+    store = open_store(":memory:")
+    report = ingest(store, [path])
+    assert report.ok and not report.warnings, [str(r) for r in report.rejected]
+    rows = query(store, "SELECT ?p ?o WHERE { <https://example.org/bin/nxpix> ?p ?o "
+                        "FILTER(?p IN (voprov:name, rdfs:label, prov:value)) }")
+    assert sorted((r["p"].value, r["o"].value) for r in rows) == sorted([
+        (PROV + "value", "100"), (RDFS_LABEL, "nxpix = 100"), (VOPROV + "name", "nxpix")])
+    document = prov_package.read(io.BytesIO(export(store, "provjson")), format="json")
+    (node,) = [r for b in [document, *document.bundles] for r in b.get_records()
+               if r.identifier is not None and r.identifier.uri == "https://example.org/bin/nxpix"]
+    attributes = {(name.uri, str(value)) for name, value in node.attributes}
+    assert {(VOPROV + "name", "nxpix"), (PROV + "label", "nxpix = 100")} <= attributes
+
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

@@ -173,7 +173,7 @@ class _Builder:
     def _on_session(self, line: int, payload: dict) -> list[Record | ParseError]:
         sid = _key_text(payload["session_id"])
         if sid is None:
-            raise _EventError(f"session event without a usable session_id ({payload['session_id']!r})")
+            raise _EventError(f"session event without a usable session_id ({_shown(payload['session_id'])})")
         self.current = sid
         if sid in self.sessions:
             return []
@@ -236,7 +236,7 @@ class _Builder:
         raw = payload["entity_id"] if "entity_id" in payload else _keyed_id(payload)
         local = self._entity_id(raw, self.current, payload.get("hash_type"))
         if local is None:
-            raise _EventError(f"entity event without a usable entity_id ({raw!r})")
+            raise _EventError(f"entity event without a usable entity_id ({_shown(raw)})")
         name = payload.get("name") or payload.get("entity_description")
         if name is None and "entity_id" not in payload:
             name = payload[raw] if isinstance(payload.get(raw), str) else None
@@ -270,7 +270,7 @@ class _Builder:
     def _pending(self, line: int, payload: dict) -> _Pending:
         key = payload["activity_id"]
         if isinstance(key, bool) or not isinstance(key, (int, str)) or key == "":
-            raise _EventError(f"event without a usable activity_id ({key!r})")
+            raise _EventError(f"event without a usable activity_id ({_shown(key)})")
         pending = self.open.get(key)
         if pending is None:
             pending = self.open[key] = _Pending(key, self.current, self.finished.get(key))
@@ -282,7 +282,7 @@ class _Builder:
         raw = payload[f"{kind}_id"]
         local = self._entity_id(raw, pending.session)
         if local is None:
-            pending.problems.append(f"the {kind} event of line {line} has no usable {kind}_id ({raw!r})")
+            pending.problems.append(f"the {kind} event of line {line} has no usable {kind}_id ({_shown(raw)})")
             return
         location = payload.get("entity_location")
         if "entity_type" in payload or location:
@@ -528,6 +528,19 @@ def _gammapy_version(session: dict, system: dict) -> str | None:
     if found:
         return _text(found[0]) or ""
     return "" if str(session.get("name") or "").startswith("gammapy") else None
+
+
+def _shown(value: Any) -> str:
+    """A bad id as a message shows it: never an empty pair of quotes.
+
+    >>> _shown(""), _shown(None), _shown(True)
+    ('an empty text', 'none', 'True')
+    """
+    if value is None:
+        return "none"
+    if isinstance(value, str) and not value.strip():
+        return "an empty text"
+    return repr(value)
 
 
 def _key_text(value: Any) -> str | None:
