@@ -53,14 +53,11 @@ module under tests/ for doctests, and nothing here must run then.
 """
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-VENVS = Path(os.environ.get("PROVRDF_FIXTURE_VENVS", "/tmp/provrdf-fixture-venvs"))
 BASE_PYTHON = os.path.expanduser(os.environ.get("LOGPROV_PYTHON", "~/.pyenv/versions/3.8.18/bin/python"))
 COMMON_PINS = [
     "prov==2.0.0",
@@ -219,44 +216,18 @@ KEY_VARIANTS = [
 
 # ---------------------------------------------------------------- outside
 
-def ensure_venv(version):
-    venv = VENVS / f"logprov-{version}-py3.8"
-    pins = [f"logprov=={version}", *COMMON_PINS]
-    python = venv / "bin" / "python"
-    stamp = venv / "pins.txt"
-    if python.exists() and stamp.exists() and stamp.read_text() == "\n".join(pins):
-        return python
-    if venv.exists():
-        shutil.rmtree(venv)
-    VENVS.mkdir(parents=True, exist_ok=True)
-    subprocess.run([BASE_PYTHON, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", *pins], check=True)
-    stamp.write_text("\n".join(pins))
-    return python
-
-
 def outside():
+    sys.path.insert(0, str(HERE.parent))  # tests/data: the shared outside half
+    from fixture_venv import copy_back, ensure_venv, inside_run
+
     keys = []
     for version, name in VERSIONS.items():
-        python = ensure_venv(version)
-        with tempfile.TemporaryDirectory(prefix="logprov-run-") as work:
-            env = {
-                "PATH": f"{python.parent}:/usr/bin:/bin",
-                "HOME": "/home/astro",
-                "USER": AGENT,
-                "SHELL": "/bin/bash",
-                "LANG": "C.UTF-8",
-                "PYTHONHASHSEED": "0",
-                "PYTHONDONTWRITEBYTECODE": "1",
-                "IMAGESTACK_WORK": work,
-                "IMAGESTACK_CALIB": "calib",
-            }
-            subprocess.run([str(python), "make.py", "--inside", version], cwd=HERE, env=env, check=True)
-            for out in [f"{name}.log", f"{name}.provn", f"{name}.json", f"{name}.xml", f"{name}.ttl",
-                        f"{name}_definition.yaml"]:
-                shutil.copyfile(Path(work) / out, HERE / out)
-                print("wrote", HERE / out, (HERE / out).stat().st_size, "bytes")
-            keys.append((Path(work) / "definition_keys.txt").read_text())
+        python = ensure_venv(f"logprov-{version}-py3.8", BASE_PYTHON, [f"logprov=={version}", *COMMON_PINS])
+        env = {"HOME": "/home/astro", "USER": AGENT, "SHELL": "/bin/bash", "IMAGESTACK_CALIB": "calib"}
+        with inside_run(python, __file__, "IMAGESTACK_WORK", [version], env) as work:
+            copy_back(work, HERE, [f"{name}.log", f"{name}.provn", f"{name}.json", f"{name}.xml", f"{name}.ttl",
+                                   f"{name}_definition.yaml"])
+            keys.append((work / "definition_keys.txt").read_text())
     (HERE / "definition_keys.txt").write_text("\n".join(keys))
     print("wrote", HERE / "definition_keys.txt")
 

@@ -45,14 +45,11 @@ import io
 import logging
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-VENVS = Path(os.environ.get("PROVRDF_FIXTURE_VENVS", "/tmp/provrdf-fixture-venvs"))
-VENV = VENVS / "voprov-0.0.4-py3.11"
+VENV_NAME = "voprov-0.0.4-py3.11"
 BASE_PYTHON = os.path.expanduser(os.environ.get("VOPROV_PYTHON", "~/.pyenv/versions/3.11.7/bin/python"))
 PINS = [
     "voprov==0.0.4",
@@ -233,30 +230,13 @@ OUTPUTS = [
 
 # ---------------------------------------------------------------- outside
 
-def ensure_venv():
-    python = VENV / "bin" / "python"
-    stamp = VENV / "pins.txt"
-    if python.exists() and stamp.exists() and stamp.read_text() == "\n".join(PINS):
-        return python
-    if VENV.exists():
-        shutil.rmtree(VENV)
-    VENVS.mkdir(parents=True, exist_ok=True)
-    subprocess.run([BASE_PYTHON, "-m", "venv", str(VENV)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", *PINS], check=True)
-    stamp.write_text("\n".join(PINS))
-    return python
-
-
 def outside():
-    python = ensure_venv()
-    with tempfile.TemporaryDirectory(prefix="opus-run-") as work:
-        env = {"PATH": f"{python.parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
-               "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "OPUS_WORK": work}
-        subprocess.run([str(python), str(Path(__file__).resolve()), "--inside"], env=env, check=True)
-        names = [o[0] for o in OUTPUTS] + ["ctlike_c81f07.internal_provenance.json", "notes.txt"]
-        for name in names:
-            shutil.copyfile(Path(work) / name, HERE / name)
-            print("wrote", HERE / name, (HERE / name).stat().st_size, "bytes")
+    sys.path.insert(0, str(HERE.parent))  # tests/data: the shared outside half
+    from fixture_venv import copy_back, ensure_venv, inside_run
+
+    python = ensure_venv(VENV_NAME, BASE_PYTHON, PINS)
+    with inside_run(python, __file__, "OPUS_WORK") as work:
+        copy_back(work, HERE, [o[0] for o in OUTPUTS] + ["ctlike_c81f07.internal_provenance.json", "notes.txt"])
 
 
 # ---------------------------------------------------------------- inside: OPUS stand-ins

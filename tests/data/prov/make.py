@@ -40,15 +40,11 @@ module under tests/ for doctests, and nothing here must run then.
 """
 
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-VENVS = Path(os.environ.get("PROVRDF_FIXTURE_VENVS", "/tmp/provrdf-fixture-venvs"))
-VENV = VENVS / "prov-3.2.3-py3.12"
+VENV_NAME = "prov-3.2.3-py3.12"
 BASE_PYTHON = os.path.expanduser(os.environ.get("PROV_PYTHON", "~/.pyenv/versions/3.12.1/bin/python"))
 PINS = ["prov[rdf,xml]==3.2.3", "rdflib==7.6.0", "lxml==6.2.1", "pyparsing==3.3.3"]
 NAME = "every_statement"
@@ -66,29 +62,13 @@ FORMATS = [
 
 # ---------------------------------------------------------------- outside
 
-def ensure_venv():
-    python = VENV / "bin" / "python"
-    stamp = VENV / "pins.txt"
-    if python.exists() and stamp.exists() and stamp.read_text() == "\n".join(PINS):
-        return python
-    if VENV.exists():
-        shutil.rmtree(VENV)
-    VENVS.mkdir(parents=True, exist_ok=True)
-    subprocess.run([BASE_PYTHON, "-m", "venv", str(VENV)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", *PINS], check=True)
-    stamp.write_text("\n".join(PINS))
-    return python
-
-
 def outside():
-    python = ensure_venv()
-    with tempfile.TemporaryDirectory(prefix="prov-run-") as work:
-        env = {"PATH": f"{python.parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
-               "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PROV_WORK": work}
-        subprocess.run([str(python), str(Path(__file__).resolve()), "--inside"], env=env, check=True)
-        for name, _, _ in FORMATS:
-            shutil.copyfile(Path(work) / name, HERE / name)
-            print("wrote", HERE / name, (HERE / name).stat().st_size, "bytes")
+    sys.path.insert(0, str(HERE.parent))  # tests/data: the shared outside half
+    from fixture_venv import copy_back, ensure_venv, inside_run
+
+    python = ensure_venv(VENV_NAME, BASE_PYTHON, PINS)
+    with inside_run(python, __file__, "PROV_WORK") as work:
+        copy_back(work, HERE, [name for name, _, _ in FORMATS])
 
 
 # ---------------------------------------------------------------- inside

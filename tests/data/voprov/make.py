@@ -37,15 +37,11 @@ module under tests/ for doctests, and nothing here must run then.
 """
 
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-VENVS = Path(os.environ.get("PROVRDF_FIXTURE_VENVS", "/tmp/provrdf-fixture-venvs"))
-VENV = VENVS / "voprov-0.0.4-py3.11"
+VENV_NAME = "voprov-0.0.4-py3.11"
 BASE_PYTHON = os.path.expanduser(os.environ.get("VOPROV_PYTHON", "~/.pyenv/versions/3.11.7/bin/python"))
 PINS = [
     "voprov==0.0.4",
@@ -64,29 +60,13 @@ OUTPUTS = [f"{NAME}.provn", f"{NAME}.json", f"{NAME}.xml", f"{NAME}.yaml",
 
 # ---------------------------------------------------------------- outside
 
-def ensure_venv():
-    python = VENV / "bin" / "python"
-    stamp = VENV / "pins.txt"
-    if python.exists() and stamp.exists() and stamp.read_text() == "\n".join(PINS):
-        return python
-    if VENV.exists():
-        shutil.rmtree(VENV)
-    VENVS.mkdir(parents=True, exist_ok=True)
-    subprocess.run([BASE_PYTHON, "-m", "venv", str(VENV)], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "-q", *PINS], check=True)
-    stamp.write_text("\n".join(PINS))
-    return python
-
-
 def outside():
-    python = ensure_venv()
-    with tempfile.TemporaryDirectory(prefix="voprov-run-") as work:
-        env = {"PATH": f"{python.parent}:/usr/bin:/bin", "LANG": "C.UTF-8",
-               "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "VOPROV_WORK": work}
-        subprocess.run([str(python), str(Path(__file__).resolve()), "--inside"], env=env, check=True)
-        for name in OUTPUTS:
-            shutil.copyfile(Path(work) / name, HERE / name)
-            print("wrote", HERE / name, (HERE / name).stat().st_size, "bytes")
+    sys.path.insert(0, str(HERE.parent))  # tests/data: the shared outside half
+    from fixture_venv import copy_back, ensure_venv, inside_run
+
+    python = ensure_venv(VENV_NAME, BASE_PYTHON, PINS)
+    with inside_run(python, __file__, "VOPROV_WORK") as work:
+        copy_back(work, HERE, OUTPUTS)
 
 
 # ---------------------------------------------------------------- inside

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Rebuild the ctapipe 0.28.0 provenance-log fixtures in this folder.
+"""Rebuild the provenance-log fixtures of a ctapipe chain: ``v0.32_chain/`` or ``v0.28/``.
 
-Every ``*.provenance.log`` here was written by the released ctapipe 0.28.0
-tools themselves (``ctapipe-quickstart``, ``ctapipe-process``,
+Every ``*.provenance.log`` in those folders was written by a released ctapipe
+(0.32.0 or 0.28.0) tools themselves (``ctapipe-quickstart``, ``ctapipe-process``,
 ``ctapipe-merge``, ``ctapipe-train-energy-regressor``,
 ``ctapipe-train-particle-classifier``, ``ctapipe-apply-models``), run as
 ordinary command-line programs from a throw-away virtual environment.
@@ -10,8 +10,8 @@ This script only prepares the inputs, runs the tools and copies the logs.
 
 What it does, in order:
 
-1. Creates ``/tmp/venv-ctapipe-0.28`` (Python 3.11) with
-   ``ctapipe[eventio]==0.28.0`` if it is missing.
+1. Creates ``/tmp/venv-ctapipe-<minor>`` (Python 3.12.1 for 0.32, 3.11.7
+   for 0.28, from pyenv) with ``ctapipe[eventio]==<version>`` if it is missing.
 2. Gets real sim_telarray input: the sdist of ``eventio==1.10.0`` from PyPI
    (the last release whose sdist ships ``tests/resources``) and extracts
    ``gamma_20deg_0deg_run102___cta-prod4-sst-1m_desert-2150m-Paranal-sst-1m``
@@ -20,12 +20,13 @@ What it does, in order:
    Building that sdist's metadata needs Cython, so a helper venv
    ``/tmp/venv-fixture-download`` is used for ``pip download``; the ctapipe
    venv's package list (which goes into every log) stays clean.
-3. Runs the chain in the fixed working directory ``/tmp/ctapipe-chain-0.28``
+3. Runs the chain in a fixed working directory (``/tmp/ctapipe-chain`` for
+   0.32, ``/tmp/ctapipe-chain-0.28`` for 0.28)
    (wiped first), with a small fixed environment (PATH, HOME, USER, SHELL,
    OMP_NUM_THREADS=1) so that the environment block of the logs is stable:
 
    ======  =====================================================================
-   step    command (run in /tmp/ctapipe-chain-0.28)
+   step    command (run in the working directory)
    ======  =====================================================================
    0       ctapipe-quickstart  -> Work/*.yaml configs
    1x      ctapipe-process with the quickstart configs only: fails (no
@@ -55,12 +56,11 @@ What it does, in order:
            run's log holds both activities in one array.
    ======  =====================================================================
 
-4. Copies the provenance logs into this folder under their fixture names
-   (see README.md); HDF5 and pickle products stay in /tmp.
+4. Copies the provenance logs into the version's folder under their fixture
+   names (see its README.md); HDF5 and pickle products stay in /tmp.
 
-Run by hand (it is slow, a few minutes): ``python3 make.py``.
-Written for and by ctapipe 0.28.0 (Python 3.11.7 from pyenv).
-The same chain as ../v0.32_chain/make.py, with ctapipe 0.28.0.
+Run by hand (it is slow, a few minutes): ``python3 make.py 0.32`` or
+``python3 make.py 0.28``. Written for and by ctapipe 0.32.0 and 0.28.0.
 """
 
 import os
@@ -70,14 +70,29 @@ import sys
 import tarfile
 from pathlib import Path
 
-CTAPIPE_VERSION = "0.28.0"
+#: minor version -> (ctapipe release, pyenv Python, working directory, fixture folder)
+VERSIONS = {
+    "0.32": ("0.32.0", "3.12.1", "/tmp/ctapipe-chain", "v0.32_chain"),
+    "0.28": ("0.28.0", "3.11.7", "/tmp/ctapipe-chain-0.28", "v0.28"),
+}
 EVENTIO_SDIST_VERSION = "1.10.0"  # last eventio sdist that ships tests/resources
-PYTHON = os.environ.get("FIXTURE_PYTHON", os.path.expanduser("~/.pyenv/versions/3.11.7/bin/python"))
-VENV = Path("/tmp/venv-ctapipe-0.28")
 DL_VENV = Path("/tmp/venv-fixture-download")
 DL_DIR = Path("/tmp/fixture-downloads")
-WORK = Path("/tmp/ctapipe-chain-0.28")
-HERE = Path(__file__).resolve().parent
+# set by choose() from the command line: the release, its Python, venv, work dir and fixture folder
+CTAPIPE_VERSION = PYTHON = ""
+VENV = WORK = HERE = Path()
+
+
+def choose(minor):
+    """Point the settings above at one ctapipe version of VERSIONS."""
+    global CTAPIPE_VERSION, PYTHON, VENV, WORK, HERE
+    if minor not in VERSIONS:
+        sys.exit(f"usage: make.py [{'|'.join(VERSIONS)}]")
+    CTAPIPE_VERSION, pyenv, work, folder = VERSIONS[minor]
+    PYTHON = os.environ.get("FIXTURE_PYTHON", os.path.expanduser(f"~/.pyenv/versions/{pyenv}/bin/python"))
+    VENV = Path(f"/tmp/venv-ctapipe-{minor}")
+    WORK = Path(work)
+    HERE = Path(__file__).resolve().parent / folder
 
 RUN_NAME = "gamma_20deg_0deg_run102___cta-prod4-sst-1m_desert-2150m-Paranal-sst-1m"
 SIMTEL_FILES = [f"{RUN_NAME}.simtel.gz", f"{RUN_NAME}.simtel.zst"]
@@ -290,4 +305,5 @@ def main():
 
 
 if __name__ == "__main__":
+    choose(sys.argv[1] if len(sys.argv) > 1 else "0.32")
     main()
