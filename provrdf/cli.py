@@ -243,8 +243,9 @@ def lineage(location: str | None, direction: str, depth: str, members: bool, age
             output: Path | None, ids: tuple[str, ...]) -> None:
     """Show what IDS came from (back) or what was made from them (forth), as ProvSAP does.
 
-    An ID is an IRI, a ctapipe activity uuid, a CTAO product id or a file
-    path exactly as recorded; several IDS give one answer.
+    An ID is an IRI, a ctapipe activity uuid, a gammapy or logprov activity
+    id, a CTAO product id or a file path exactly as recorded; several IDS
+    give one answer.
     """
     steps = _depth(depth)
     if fmt != "tree":

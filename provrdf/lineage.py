@@ -100,6 +100,9 @@ class _Walk:
 def resolve(store: Store, ident: str) -> list[NamedNode]:
     """The nodes an id names: an IRI, an activity uuid, a CTAO product id or a recorded path.
 
+    An activity id that a log gives inside its session (gammapy, logprov:
+    stored as ``activity/<session>/<id>``) is found by the id alone.
+
     Raises
     ------
     NotFound
@@ -114,10 +117,24 @@ def resolve(store: Store, ident: str) -> list[NamedNode]:
           {{ VALUES ?n {{ {values} }} ?n a ?type . FILTER(?type IN (prov:Entity, prov:Activity)) }}
           UNION {{ ?n prov:atLocation {Literal(ident)} ; a prov:Entity . }}
         }} ORDER BY ?n"""
-    found = [row["n"] for row in store.select(query)]
+    found = [row["n"] for row in store.select(query)] or _scoped_activities(store, ident)
     if not found:
         raise NotFound(f"no entity or activity in {store.location} answers to {ident!r}")
     return found
+
+
+def _scoped_activities(store: Store, ident: str) -> list[NamedNode]:
+    """The activities whose id is ``ident`` inside a scope (gammapy and logprov: ``<session>/<ident>``)."""
+    if "/" in ident:
+        return []
+    activities = mint(store.base, "activity", "")
+    tail = mint(store.base, "activity", "_/" + ident)[len(activities) + 1:]
+    query = sparql_prefixes() + f"""
+        SELECT DISTINCT ?n WHERE {{
+          ?n a prov:Activity .
+          FILTER(STRSTARTS(STR(?n), {Literal(activities)}) && STRENDS(STR(?n), {Literal(tail)}))
+        }} ORDER BY ?n"""
+    return [row["n"] for row in store.select(query)]
 
 
 def lineage(

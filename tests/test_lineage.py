@@ -13,7 +13,7 @@ from provrdf.lineage import NotFound, lineage, resolve
 from provrdf.rdf.encode import Encoder
 from provrdf.rdf.namespaces import PROV, RDF, VOPROV
 
-from helpers import CHAIN
+from helpers import CHAIN, DATA
 
 FINAL = CHAIN[2][3]
 RAW = CHAIN[0][2]
@@ -130,6 +130,19 @@ def test_unknown_and_hostile_ids_are_not_found(chain_store):
         lineage(chain_store, "no-such-product")
     with pytest.raises(NotFound):
         resolve(chain_store, '/x" } UNION { ?n ?p ?o } #')
+
+
+def test_an_activity_id_given_inside_a_session_is_found_by_the_id_alone(memory_store):
+    from provrdf import ingest
+
+    ingest(memory_store, [DATA / "logprov" / "imagestack.log"])
+    (start,) = resolve(memory_store, "e5d48a")
+    assert start.value.startswith(memory_store.base + "activity/") and start.value.endswith("/e5d48a")
+    assert "select_frames" in labels(lineage(memory_store, "e5d48a", depth=0))
+    with pytest.raises(NotFound):
+        resolve(memory_store, "5d48a")  # the end of an id is not the id
+    with pytest.raises(NotFound):
+        resolve(memory_store, 'e5d48a") || true || STR("')
 
 
 # --- AGENT ---------------------------------------------------------------------

@@ -90,8 +90,9 @@ columns fill in those it leaves NULL); those rows are no entity
 (description) of their own. Times are ``TIMESTAMP`` columns or ISO 8601
 text; a time without a zone is UTC.
 
-Mapping (:mod:`~provrdf.capture.provdb.records`). Ids are kept as stored
-(the ctapipe activity uuid, the DIRAC file GUID of a dataset, whose name is
+Mapping (:mod:`~provrdf.capture.provdb.rows` maps one row,
+:mod:`~provrdf.capture.provdb.records` makes the records). Ids are kept as
+stored (the ctapipe activity uuid, the DIRAC file GUID of a dataset, whose name is
 its LFN, the agent id), so the same activity read from a ctapipe log and
 from the database is one node; values are kept as stored too (a location
 ``{CC-IN2P3-Disk,DESY-ZN-Disk}``, PostgreSQL's array text, stays that text).
@@ -179,7 +180,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from provrdf.capture.provdb.records import Mapper
+from provrdf.capture.provdb.records import records
+from provrdf.capture.provdb.rows import Mapper
 from provrdf.capture.provdb.tables import REQUIRED_TABLES, TABLES, SchemaError, load
 from provrdf.errors import ParseError, ReadWarning
 from provrdf.model import Record
@@ -333,4 +335,4 @@ def _read_engine(engine: Engine, source: str, not_provdb: str) -> Iterator[Recor
         return
     finally:
         engine.dispose()
-    yield from Mapper(data, source).items()
+    yield from records(Mapper(data, source))
