@@ -127,6 +127,15 @@ def records_of(url: str) -> list[Record]:
     return items
 
 
+def filled_sqlite(path: Path, generation: str) -> tuple[str, Engine]:
+    """A SQLite ProvenanceDB at ``path`` with the CTADIRAC content in the schema of ``generation``."""
+    url = f"sqlite:///{path}"
+    engine = open_database(url)
+    create_schema(engine, generation)
+    fill_ctadirac(engine, generation)
+    return url, engine
+
+
 def by_id(records: list[Record]) -> dict[str, Record]:
     return {record.id: record for record in records}
 
@@ -465,10 +474,7 @@ def test_rows_no_record_can_hold_are_read_warnings(sqlite_database):
 
 
 def test_old_schema_links_without_the_id_suffix(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    engine = open_database(url)
-    create_schema(engine, OLD)
-    fill_ctadirac(engine, OLD)
+    url, engine = filled_sqlite(tmp_path / 'old.sqlite', OLD)
     expected = records_of(url)
     with engine.begin() as connection:  # the earliest 2019 tables named these links bare
         connection.execute(text('ALTER TABLE "wasAssociatedWith" RENAME COLUMN "activity_id" TO "activity"'))
@@ -502,10 +508,7 @@ def test_a_table_without_declared_keys_is_read_by_the_naming_conventions(sqlite_
 
 
 def test_a_link_column_with_a_foreign_key_is_found_whatever_its_name(tmp_path):
-    url = f"sqlite:///{tmp_path / 'renamed.sqlite'}"
-    engine = open_database(url)
-    create_schema(engine, NEW)
-    fill_ctadirac(engine, NEW)
+    url, engine = filled_sqlite(tmp_path / 'renamed.sqlite', NEW)
     expected = records_of(url)
     with engine.begin() as connection:  # SQLite keeps the foreign key of a renamed column
         connection.execute(text('ALTER TABLE "used" RENAME COLUMN "activity_key" TO "run_key"'))
@@ -518,9 +521,7 @@ def test_a_link_column_with_a_foreign_key_is_found_whatever_its_name(tmp_path):
 
 def test_a_sqlite_file_is_sniffed_and_read_by_path(tmp_path):
     path = tmp_path / "prov.sqlite"
-    engine = open_database(f"sqlite:///{path}")
-    create_schema(engine, NEW)
-    fill_ctadirac(engine, NEW)
+    _, engine = filled_sqlite(path, NEW)
     engine.dispose()
     head = path.read_bytes()[:65536].decode("utf-8", errors="replace")
     assert sniff(head) and not sniff("[{\"activity_name\": \"ctapipe-process\"}]")
