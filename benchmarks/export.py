@@ -115,7 +115,7 @@ def oxigraph_turtle(folder: Path, repeats: int) -> dict:
 
 def prefixes() -> dict[str, str]:
     """The prefixes provrdf's Turtle uses, so that the three Turtle files are alike."""
-    from provrdf.export import prefixes_for
+    from provrdf.serializers import prefixes_for
 
     return prefixes_for(BASE)
 
@@ -303,8 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     info = synthetic.machine()
     print(f"# provrdf export benchmark: N={args.n:,} activities, median of {args.repeats} runs, workdir {args.workdir}")
     synthetic.print_machine(info)
-    print(f"# measured: provrdf/export {synthetic.source_digest('provrdf/export/provdoc.py')} (provdoc.py), "
-          f"{synthetic.source_digest('provrdf/export/rdf.py')} (rdf.py)")
+    print(f"# measured: provrdf/export {synthetic.source_digest('provrdf/serializers/provdoc.py')} (provdoc.py), "
+          f"{synthetic.source_digest('provrdf/serializers/rdf.py')} (rdf.py)")
     built = spawn(args, "build")
     if "error" in built:
         print("ERROR: " + built["error"])

@@ -337,11 +337,11 @@ def census(store: Any) -> dict[str, int]:
 def variant_provrdf(files: list[Path], store_path: Path, validate: bool, batch: int | None) -> dict:
     import pyoxigraph
 
-    import provrdf.ingest
+    import provrdf.pipeline
     from provrdf.api import ingest, open_store
 
     if batch:
-        provrdf.ingest.BATCH_SIZE = batch
+        provrdf.pipeline.BATCH_SIZE = batch
     began = time.perf_counter()
     store = open_store(store_path)
     report = ingest(store, files, validate=validate)

@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     info = synthetic.machine()
     print(f"# provrdf lineage benchmark: sizes {args.sizes}, workdir {args.workdir}")
     synthetic.print_machine(info)
-    print(f"# measured: provrdf/lineage.py {synthetic.source_digest('provrdf/lineage.py')}")
+    print(f"# measured: provrdf/walk.py {synthetic.source_digest('provrdf/walk.py')}")
     results: dict[int, dict] = {}
     for size in args.sizes:
         folder = Path(args.workdir) / f"n{size}"

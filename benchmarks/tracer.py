@@ -109,7 +109,7 @@ def run_log(name: str, n: int, work: Path) -> dict:
 
 def run_store(name: str, n: int, work: Path, validate: bool) -> dict:
     from provrdf.capture.tracer import Tracer
-    from provrdf.ingest import StoreSink
+    from provrdf.pipeline import StoreSink
     from provrdf.store import open_store
 
     func, argument = _workload(name, work)

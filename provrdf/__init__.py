@@ -12,8 +12,10 @@ The operations are in :mod:`provrdf.api` and re-exported here::
     provrdf.ingest(store, ["ctapipe-process.provenance.log"])
 """
 
-# Binding the functions here makes ``provrdf.lineage`` the function, not the
-# module of that name.
+# No sub-module is named like one of these functions (the pipeline is
+# provrdf.pipeline, the lineage walk provrdf.walk, the writers
+# provrdf.serializers, the SHACL checks provrdf.shacl), so binding them here
+# hides no module.
 from provrdf.api import (
     describe,
     export,

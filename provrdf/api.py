@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from provrdf.export import serialize, store_quads, triples_to_quads
+from provrdf.serializers import serialize, store_quads, triples_to_quads
 from provrdf.formats import Format
-from provrdf.ingest import Ingester, IngestReport
-from provrdf.lineage import Lineage, lineage
+from provrdf.pipeline import Ingester, IngestReport
+from provrdf.walk import Lineage, lineage
 from provrdf.results import format_results
 from provrdf.store import Store, open_store
 from provrdf.store.base import QueryResult, sparql_prefixes

@@ -19,10 +19,10 @@ from provrdf import api
 from provrdf.version import __version__
 from provrdf.capture import READERS, is_database_url
 from provrdf.errors import Error, FormatError, OptionError
-from provrdf.export.tree import render_tree
+from provrdf.serializers.tree import render_tree
 from provrdf.formats import format_names, get_format
-from provrdf.ingest import IngestReport
-from provrdf.lineage import DIRECTIONS, MODELS
+from provrdf.pipeline import IngestReport
+from provrdf.walk import DIRECTIONS, MODELS
 from provrdf.rdf.namespaces import PREFIXES
 from provrdf.results import RESULT_FORMATS
 from provrdf.store.base import sparql_prefixes

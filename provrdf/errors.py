@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from provrdf.validate import Issue
+    from provrdf.shacl import Issue
 
 __all__ = ["Error", "ParseError", "FormatError", "OptionError", "ReadWarning", "ValidationError", "StoreError"]
 

@@ -13,7 +13,7 @@ from provrdf.capture.gammapy import definition
 from provrdf.errors import ParseError
 from provrdf.model import Activity, Record, Usage
 from provrdf.rdf.namespaces import PROV, VOPROV
-from provrdf.validate import Validator
+from provrdf.shacl import Validator
 
 DATA = Path(__file__).parent / "data"
 OLD = DATA / "definitions" / "gammapy_0.15_definition.yaml"

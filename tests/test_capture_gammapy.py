@@ -14,7 +14,7 @@ from provrdf.capture import ctapipe, gammapy
 from provrdf.errors import ParseError
 from provrdf.model import Record
 from provrdf.rdf.namespaces import CTAO, PROV, VOPROV
-from provrdf.validate import Validator
+from provrdf.shacl import Validator
 
 DATA = Path(__file__).parent / "data" / "gammapy"
 CTAPIPE = Path(__file__).parent / "data" / "ctapipe"

@@ -59,13 +59,13 @@ from provrdf.capture.provdb import (
 )
 from provrdf.capture.provdb.values import PROVDB
 from provrdf.errors import ParseError, ReadWarning
-from provrdf.ingest import Ingester
+from provrdf.pipeline import Ingester
 from provrdf.model import Activity, Record
 from provrdf.rdf.encode import Encoder
 from provrdf.rdf.namespaces import CTAO, PROV, VOPROV
 from provrdf.store import open_store
 from provrdf.timeutil import as_utc
-from provrdf.validate import Validator
+from provrdf.shacl import Validator
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 NAME = "http://www.ivoa.net/documents/ProvenanceDM/index.html#name"

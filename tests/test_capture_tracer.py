@@ -14,7 +14,7 @@ import provrdf
 from provrdf.capture import detect, gammapy
 from provrdf.capture.tracer import Tracer, fingerprint, format_line, system_info
 from provrdf.errors import ParseError
-from provrdf.ingest import StoreSink
+from provrdf.pipeline import StoreSink
 from provrdf.model import Record
 from provrdf.rdf.encode import Encoder
 from provrdf.store import open_store

@@ -31,7 +31,7 @@ from provrdf.errors import ParseError
 from provrdf.identifiers import external
 from provrdf.rdf.encode import Encoder
 from provrdf.rdf.namespaces import DCTERMS, LEGACY_VOPROV, PROV, RDF, VOPROV, XSD
-from provrdf.validate import Validator
+from provrdf.shacl import Validator
 
 DATA = Path(__file__).parent / "data"
 W3C = DATA / "w3c"

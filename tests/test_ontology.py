@@ -465,7 +465,7 @@ def test_every_exported_term_is_declared(capture_store, name):
 @pytest.mark.parametrize("model", ["ivoa", "w3c"])
 def test_every_term_of_a_lineage_is_declared(capture_store, model):
     from provrdf.api import lineage
-    from provrdf.export import triples_to_quads
+    from provrdf.serializers import triples_to_quads
 
     cube = "/data/opus/jobs/1a2b3c/results/cntcube.fits"  # the end of the cross-tool chain
     result = lineage(capture_store, [cube], agents=True, members=True, model=model)

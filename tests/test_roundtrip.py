@@ -61,7 +61,7 @@ from typing import Any
 import prov
 import pytest
 from helpers.readback import PROV_READERS, read_prov
-from test_export_provdoc import Records, difference, record_key
+from helpers.provcompare import Records, difference, record_key
 
 from provrdf.api import export, ingest
 from provrdf.rdf.namespaces import XSD

@@ -29,7 +29,7 @@ from provrdf.rdf.namespaces import PROV, RDF, RDFS, VOPROV, XSD
 from provrdf.rdf.terms import LABEL, NAME, TYPE, C, P, V
 from provrdf.resources import shape_files
 from provrdf.timeutil import parse_time
-from provrdf.validate import Validator, to_rdflib
+from provrdf.shacl import Validator, to_rdflib
 
 PROVSH = "https://w3id.org/provrdf/shapes/prov#"
 VOSH = "https://w3id.org/provrdf/shapes/voprov#"

@@ -45,7 +45,7 @@ class RecordSink(Protocol):
     Called with the records (and a :class:`~provrdf.errors.ParseError` for
     each activity whose events contradict each other), the name of their
     source and of the reader that made them; what it returns is kept as the
-    tracer's :attr:`Tracer.report`. :class:`provrdf.ingest.StoreSink` is the
+    tracer's :attr:`Tracer.report`. :class:`provrdf.pipeline.StoreSink` is the
     sink that stores them.
     """
 
@@ -77,7 +77,7 @@ class Tracer:
     sink
         A path: events are appended to this log file as gammapy/logprov lines
         (``provrdf ingest`` reads it). Or a :class:`RecordSink` (such as
-        :class:`provrdf.ingest.StoreSink`, which stores them): events are
+        :class:`provrdf.pipeline.StoreSink`, which stores them): events are
         grouped into records by the gammapy reader and handed to it at
         :meth:`flush`, :meth:`close` and every ``flush_every`` activities.
     session_name
@@ -95,7 +95,7 @@ class Tracer:
 
     Examples
     --------
-    >>> from provrdf.ingest import StoreSink
+    >>> from provrdf.pipeline import StoreSink
     >>> from provrdf.store import open_store
     >>> store = open_store(":memory:")
     >>> with Tracer(StoreSink(store), session_name="demo") as tracer:

@@ -24,7 +24,7 @@ description), ``stopTime`` is ``endTime``, ``agentRole`` is ``role``,
 ``doculink`` is ``docurl``, ``datatype`` is ``valueType``; an Activity's or
 Entity's ``description`` is the reference to its description.
 
-* provrdf's layout (:mod:`provrdf.export.votable`, see README "PROV-VOTable
+* provrdf's layout (:mod:`provrdf.serializers.votable`, see README "PROV-VOTable
   layout"): every table and column it writes, ``classType`` giving the entity
   kind (and the entity description kind), ``WasConfiguredBy`` giving each
   parameter and config file its activity, relation rows with an ``id`` kept

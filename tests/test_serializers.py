@@ -13,8 +13,8 @@ from helpers.readback import RDF_PARSERS, activities_in, all_records, parse_rdf,
 
 from provrdf.api import export, lineage
 from provrdf.errors import FormatError, OptionError
-from provrdf.export import store_quads
-from provrdf.export.provdoc import to_prov_document
+from provrdf.serializers import store_quads
+from provrdf.serializers.provdoc import to_prov_document
 from provrdf.formats import FORMATS, get_format
 from provrdf.identifiers import mint
 

@@ -16,7 +16,7 @@ OPTIONS: frozenset[str] = frozenset()
 
 def write(quads: list[Quad], fmt: Format, *, base: str) -> bytes:
     """``quads`` in the PROV-O serialization ``fmt``; named graphs merged where it has none."""
-    from provrdf.export import prefixes_for
+    from provrdf.serializers import prefixes_for
 
     items: list[Quad] | list[Triple] = quads
     if not fmt.datasets:

@@ -7,7 +7,7 @@ is one node: an activity, an entity, a qualified relation node
 are full IRIs. A PROV-O shortcut without a qualified node (``?a prov:used
 ?e``) is a row whose ``id`` is empty. Properties outside ProvDM (``ctao:``
 facts, other vocabularies) are kept in extra columns named by their prefixed
-name, with no utype. :data:`TABLES` (:mod:`provrdf.export.votable_layout`) is
+name, with no utype. :data:`TABLES` (:mod:`provrdf.serializers.votable_layout`) is
 the whole layout.
 
 >>> from pyoxigraph import Literal, NamedNode, Quad
@@ -30,7 +30,7 @@ from typing import Any
 from astropy.io.votable.tree import Field, Info, Resource, VOTableFile
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-from provrdf.export.votable_layout import TABLES, Column, TableSpec
+from provrdf.serializers.votable_layout import TABLES, Column, TableSpec
 from provrdf.formats import Format
 from provrdf.rdf.namespaces import PREFIXES, PROV, RDF, VOPROV, XSD
 

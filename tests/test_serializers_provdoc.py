@@ -16,7 +16,7 @@ For each store and format:
 * **read back equal** — ``prov.read()`` of the output holds, bundle for
   bundle, the same records (compared as multisets of type, identifier and
   attributes) as the document provrdf meant to write,
-  :func:`~provrdf.export.provdoc.to_prov_document`; a failure lists the
+  :func:`~provrdf.serializers.provdoc.to_prov_document`; a failure lists the
   records and attributes that differ;
 * **PROV-XML validates** against the W3C schema ``prov.xsd`` that the
   ``prov`` package ships. ``every_relation`` validates without error. The
@@ -52,11 +52,12 @@ import pytest
 from helpers import DATA
 from lxml import etree
 from pyoxigraph import Literal, NamedNode, Quad
+from helpers.provcompare import difference, records
 from helpers.readback import PROV_READERS, read_prov
 
 from provrdf.api import ingest
-from provrdf.export import serialize, store_quads
-from provrdf.export.provdoc import ncname_split, to_prov_document
+from provrdf.serializers import serialize, store_quads
+from provrdf.serializers.provdoc import ncname_split, to_prov_document
 from provrdf.formats import get_format
 from provrdf.identifiers import NAME_TAIL, mint
 from provrdf.ingest_log import ingest_log_graph
@@ -73,92 +74,6 @@ CASES = {
 RELATIONS = ("Usage", "Generation", "Invalidation", "Start", "End", "Association", "Attribution", "Delegation",
              "Derivation", "Communication", "Influence", "Membership", "Specialization", "Alternate")  # fmt: skip
 _NCNAME_TAIL = NAME_TAIL
-
-# -- documents as comparable records ---------------------------------------------------------
-
-#: A document as comparable data: bundle IRI (None: the top level) → its records, each
-#: ``(type IRI, identifier IRI or None, frozenset of (attribute IRI, value))``.
-Records = dict[Any, Counter]
-
-
-def value_key(value: Any) -> tuple:
-    """An attribute value as comparable data: its kind, and what ``prov`` compares of it."""
-    if isinstance(value, pm.QualifiedName):
-        return ("qname", value.uri)
-    if isinstance(value, pm.Identifier):
-        return ("uri", value.uri)
-    if isinstance(value, pm.Literal):
-        return ("literal", value.value, value.datatype.uri if value.datatype else None, value.langtag)
-    if isinstance(value, float):
-        return ("float", repr(value))
-    return (type(value).__name__, value)
-
-
-def record_key(record: pm.ProvRecord) -> tuple:
-    """A record as comparable data."""
-    identifier = record.identifier.uri if record.identifier is not None else None
-    attributes = frozenset((name.uri, value_key(value)) for name, value in record.attributes)
-    return (record.get_type().uri, identifier, attributes)
-
-
-def records(document: pm.ProvDocument) -> Records:
-    """The records of ``document`` and of each of its bundles."""
-    found: Records = {None: Counter(map(record_key, document.get_records()))}
-    for bundle in document.bundles:
-        found[bundle.identifier.uri] = Counter(map(record_key, bundle.get_records()))
-    return {name: counted for name, counted in found.items() if counted}
-
-
-def _show_value(value: tuple) -> str:
-    kind, *rest = value
-    if kind == "qname":
-        return f"<{rest[0]}>"
-    if kind == "uri":
-        return f'"{rest[0]}"^^xsd:anyURI'
-    if kind == "literal":
-        text, datatype, language = rest
-        return f'"{text}"@{language}' if language else f'"{text}"^^{_short(datatype)}'
-    if kind == "datetime":
-        return rest[0].isoformat()
-    return repr(rest[0])
-
-
-def _short(iri: str | None) -> str:
-    return str(iri).replace(PROV, "prov:").replace(XSD, "xsd:")
-
-
-def _show_attributes(attributes: frozenset) -> str:
-    return ", ".join(f"{_short(name)}={_show_value(value)}" for name, value in sorted(attributes, key=repr))
-
-
-def difference(expected: Records, actual: Records) -> str:
-    """What ``actual`` lacks (``-``) and has more (``+``) than ``expected``, bundle by bundle; "" if equal."""
-    lines = []
-    for bundle in sorted(set(expected) | set(actual), key=str):
-        lacking = expected.get(bundle, Counter()) - actual.get(bundle, Counter())
-        more = actual.get(bundle, Counter()) - expected.get(bundle, Counter())
-        if lacking or more:
-            lines.append(f"in {'the top level' if bundle is None else 'bundle <' + str(bundle) + '>'}:")
-            lines += _record_lines(lacking, more)
-    return "\n".join(lines)
-
-
-def _record_lines(lacking: Counter, more: Counter) -> list[str]:
-    """Records of the same type and identifier on both sides are shown by the attributes that differ."""
-    lines = []
-    more_left = list(more.elements())
-    for kind, ident, attributes in sorted(lacking.elements(), key=repr):
-        twins = [r for r in more_left if r[:2] == (kind, ident)]
-        title = f"{_short(kind)} {ident or '(no id)'}"
-        if len(twins) == 1 and (ident is not None or len(attributes & twins[0][2]) > 0):
-            more_left.remove(twins[0])
-            lines.append(f"  {title}: - {_show_attributes(attributes - twins[0][2])}")
-            lines.append(f"  {' ' * len(title)}  + {_show_attributes(twins[0][2] - attributes)}")
-        else:
-            lines.append(f"  - {title} [{_show_attributes(attributes)}]")
-    lines += [f"  + {_short(k)} {i or '(no id)'} [{_show_attributes(a)}]" for k, i, a in sorted(more_left, key=repr)]
-    return lines
-
 
 # -- the exported stores -------------------------------------------------------------------------
 
@@ -349,7 +264,7 @@ def test_minted_names_get_the_prefix_of_their_kind():
 
 def test_the_writer_takes_no_options():
     from provrdf.errors import FormatError
-    from provrdf.export import serialize
+    from provrdf.serializers import serialize
 
     with pytest.raises(FormatError, match="takes no option"):
         serialize([], get_format("provjson"), base=BASE, rankdir="LR")

@@ -2,7 +2,7 @@
 
 A table says which nodes are its rows (by their classes) and, for each of
 its columns, which property gives the cells and how the ``FIELD`` is
-described. :mod:`provrdf.export.votable` writes the tables.
+described. :mod:`provrdf.serializers.votable` writes the tables.
 """
 
 from __future__ import annotations

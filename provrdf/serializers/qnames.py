@@ -3,7 +3,7 @@
 Every IRI is split where its longest NCName suffix starts, and its namespace
 declared on the document under a prefix made from it (``activity``,
 ``activity-5``, ``entity-dl1``), so the qualified name expands to exactly
-the IRI. :mod:`provrdf.export.provdoc` names every node this way.
+the IRI. :mod:`provrdf.serializers.provdoc` names every node this way.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ graph (a lineage answer) is the document's top level.
   identifier. A revision, quotation or primary source is a derivation with
   that ``prov:type``; a ProvDM configuration an influence of ``prov:type
   voprov:WasConfiguredBy``.
-* **Names** (:mod:`provrdf.export.qnames`). PROV-XML writes identifiers as
+* **Names** (:mod:`provrdf.serializers.qnames`). PROV-XML writes identifiers as
   ``xsd:QName``, whose local part must be an NCName. Every IRI is therefore
   split where its longest NCName suffix starts, and its namespace declared
   under a prefix made from it (``activity``, ``activity-5``, ``entity-dl1``):
@@ -50,7 +50,7 @@ from typing import Any
 import prov.model as pm
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
 
-from provrdf.export.qnames import Names, ncname_split
+from provrdf.serializers.qnames import Names, ncname_split
 from provrdf.formats import Format
 from provrdf.identifiers import DIGEST_PATTERN
 from provrdf.rdf.namespaces import PROV, RDF, RDFS, XSD

@@ -8,7 +8,7 @@ import pytest
 
 from provrdf import model as m
 from provrdf.rdf.encode import Encoder
-from provrdf.validate import Validator
+from provrdf.shacl import Validator
 
 from helpers import chain_record
 

@@ -2,10 +2,10 @@
 
 Each family of formats has one writer module, loaded when first asked for:
 
-- :mod:`provrdf.export.rdf` — PROV-O (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML), by pyoxigraph;
-- :mod:`provrdf.export.provdoc` — PROV-N, PROV-JSON, PROV-XML, PROV-JSONLD, by the ``prov`` package;
-- :mod:`provrdf.export.votable` — PROV-VOTable, by astropy;
-- :mod:`provrdf.export.picture` — DOT, SVG and PNG pictures, by Graphviz.
+- :mod:`provrdf.serializers.rdf` — PROV-O (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML), by pyoxigraph;
+- :mod:`provrdf.serializers.provdoc` — PROV-N, PROV-JSON, PROV-XML, PROV-JSONLD, by the ``prov`` package;
+- :mod:`provrdf.serializers.votable` — PROV-VOTable, by astropy;
+- :mod:`provrdf.serializers.picture` — DOT, SVG and PNG pictures, by Graphviz.
 
 A writer module has ``OPTIONS`` (the keyword options it takes) and
 ``write(quads, fmt, *, base, **options) -> bytes``.
@@ -27,10 +27,10 @@ from provrdf.store.base import INTERNAL_GRAPHS, Store
 __all__ = ["prefixes_for", "serialize", "store_quads", "triples_to_quads", "writer_options"]
 
 _WRITERS = {
-    "rdf": "provrdf.export.rdf",
-    "prov": "provrdf.export.provdoc",
-    "votable": "provrdf.export.votable",
-    "picture": "provrdf.export.picture",
+    "rdf": "provrdf.serializers.rdf",
+    "prov": "provrdf.serializers.provdoc",
+    "votable": "provrdf.serializers.votable",
+    "picture": "provrdf.serializers.picture",
 }
 #: Kinds of minted IRIs that get a prefix of their own in Turtle and TriG.
 _KIND_PREFIXES = ("activity", "entity", "agent", "bundle", "parameter", "usage", "generation")

@@ -162,7 +162,7 @@ def _tool_record(tool: str, used: tuple[str, str] | None, generated: tuple[str, 
 
 
 def test_the_same_file_named_by_two_tools_is_linked_and_crossed(memory_store):
-    from provrdf.ingest import Ingester
+    from provrdf.pipeline import Ingester
 
     dl2 = "/fefs/dl2/gamma_run1.dl2.h5"
     producer = _tool_record("ctapipe", ("path:/fefs/dl1/gamma_run1.dl1.h5", "/fefs/dl1/gamma_run1.dl1.h5"),

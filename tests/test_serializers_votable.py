@@ -12,7 +12,7 @@ from helpers import CHAIN, DATA
 from provrdf import model as m
 from provrdf.api import export, ingest, lineage
 from provrdf.errors import FormatError
-from provrdf.export import serialize, writer_options
+from provrdf.serializers import serialize, writer_options
 from provrdf.identifiers import mint
 from provrdf.rdf.encode import Encoder
 

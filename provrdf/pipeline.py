@@ -25,7 +25,7 @@ from provrdf.link import same_file_links
 from provrdf.model import Record
 from provrdf.rdf.encode import Encoded, Encoder
 from provrdf.store.base import Store
-from provrdf.validate import Issue, Validator
+from provrdf.shacl import Issue, Validator
 
 if TYPE_CHECKING:
     from provrdf.capture.gammapy.definition import Definitions

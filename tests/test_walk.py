@@ -9,7 +9,7 @@ import pytest
 
 from provrdf import model as m
 from provrdf.identifiers import mint
-from provrdf.lineage import NotFound, lineage, resolve
+from provrdf.walk import NotFound, lineage, resolve
 from provrdf.rdf.encode import Encoder
 from provrdf.rdf.namespaces import PROV, RDF, VOPROV
 

@@ -14,7 +14,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from provrdf import model as m
 from provrdf.api import export, lineage
 from provrdf.errors import Error, FormatError
-from provrdf.export import serialize
+from provrdf.serializers import serialize
 from provrdf.rdf.encode import Encoder
 from provrdf.rdf.namespaces import PROV, RDF, RDFS
 

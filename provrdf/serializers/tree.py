@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from pyoxigraph import NamedNode, Triple
 
-from provrdf.lineage import Lineage
+from provrdf.walk import Lineage
 from provrdf.rdf.namespaces import PROV, RDF, RDFS, VOPROV
 from provrdf.rdf.relations import BY_SHORTCUT, Relation
 from provrdf.rdf.terms import text_of
