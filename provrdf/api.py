@@ -4,7 +4,7 @@
 >>> report = ingest(store, [])
 >>> report.stored, report.rejected
 (0, [])
->>> print(format_results(query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a a <http://www.w3.org/ns/prov#Activity> }")))
+>>> print(format_results(query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a a <http://www.w3.org/ns/prov#Activity> }")), end="")
 n
 -
 0
@@ -23,7 +23,8 @@ from provrdf.pipeline import Ingester, IngestReport
 from provrdf.walk import Lineage, lineage
 from provrdf.results import format_results
 from provrdf.store import Store, open_store
-from provrdf.store.base import QueryResult, sparql_prefixes
+from provrdf.results import QueryResult
+from provrdf.store.base import sparql_prefixes
 
 if TYPE_CHECKING:
     from provrdf.capture.gammapy.definition import Definitions

@@ -195,7 +195,7 @@ def query(location: str | None, fmt: str, sparql: str) -> None:
     record (count with SELECT DISTINCT).
     """
     with _failures(), api.open_store(location) as store:
-        click.echo(api.format_results(api.query(store, sparql), fmt))
+        click.echo(api.format_results(api.query(store, sparql), fmt), nl=False)
 
 
 def _depth(value: str) -> int | None:
@@ -296,7 +296,7 @@ def demo(location: str | None) -> None:
         report = api.ingest(store, logs)
         _summary(report, "stored")
         final = store.select(sparql_prefixes() + _FINAL_PRODUCT)
-        products = [row["e"].value for row in final]
+        products = [row.text("e") for row in final]
         if not products:
             raise click.ClickException("the demo chain has no final product")
         click.echo(f"\nstore: {store.location}\nlineage of the final product {products[0]}:\n")

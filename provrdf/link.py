@@ -111,5 +111,5 @@ def same_file_links(store: Store, quads: list[Quad]) -> tuple[list[Quad], list[Q
         }}"""
     )
     graph = quads[0].graph_name
-    links = [Quad(row["e"], P.alternateOf, row["other"], graph) for row in rows]
+    links = [Quad(row.node("e"), P.alternateOf, row.node("other"), graph) for row in rows]
     return links, [Quad(node, R.fileLocation, location, LOCATIONS_GRAPH) for node, location in files]

@@ -117,7 +117,7 @@ def resolve(store: Store, ident: str) -> list[NamedNode]:
           {{ VALUES ?n {{ {values} }} ?n a ?type . FILTER(?type IN (prov:Entity, prov:Activity)) }}
           UNION {{ ?n prov:atLocation {Literal(ident)} ; a prov:Entity . }}
         }} ORDER BY ?n"""
-    found = [row["n"] for row in store.select(query)] or _scoped_activities(store, ident)
+    found = [row.node("n") for row in store.select(query)] or _scoped_activities(store, ident)
     if not found:
         raise NotFound(f"no entity or activity in {store.location} answers to {ident!r}")
     return found
@@ -134,7 +134,7 @@ def _scoped_activities(store: Store, ident: str) -> list[NamedNode]:
           ?n a prov:Activity .
           FILTER(STRSTARTS(STR(?n), {Literal(activities)}) && STRENDS(STR(?n), {Literal(tail)}))
         }} ORDER BY ?n"""
-    return [row["n"] for row in store.select(query)]
+    return [row.node("n") for row in store.select(query)]
 
 
 def lineage(

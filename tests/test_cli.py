@@ -83,7 +83,15 @@ def test_query_csv_and_tsv(filled, fmt, delimiter):
     result = filled("query", "--format", fmt, "SELECT DISTINCT ?a ?name WHERE { ?a a prov:Activity ; voprov:name ?name }")
     rows = list(csv.reader(io.StringIO(result.output), delimiter=delimiter))
     assert rows[0] == (["a", "name"] if fmt == "csv" else ["?a", "?name"])
-    assert len([r for r in rows[1:] if r]) == 3
+    assert len(rows) == 4 and all(len(row) == 2 for row in rows)  # no empty last row
+
+
+@pytest.mark.parametrize("fmt,lines,end", [("csv", 2, b"\r\n"), ("tsv", 2, b"\n"), ("json", 1, b"\n"), ("table", 3, b"\n")])
+def test_query_output_ends_with_exactly_one_line_terminator(filled, fmt, lines, end):
+    result = filled("query", "--format", fmt, "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a prov:Activity ; voprov:name ?x }")
+    out = result.stdout_bytes
+    assert out.endswith(end) and not out.endswith(end + end) and out.count(end) == lines
+    assert b"3" in out.splitlines()[-1]
 
 
 def test_query_table(filled):

@@ -15,7 +15,8 @@ from pyoxigraph import Literal
 from provrdf.errors import StoreError
 from provrdf.identifiers import DEFAULT_BASE
 from provrdf.rdf.terms import TYPE, R
-from provrdf.store.base import SETTINGS_GRAPH, QueryResult, Store
+from provrdf.results import QueryResult
+from provrdf.store.base import SETTINGS_GRAPH, Store
 from provrdf.store.embedded import EmbeddedStore
 
 __all__ = ["Store", "QueryResult", "open_store", "default_location", "DEFAULT_LOCATION"]
@@ -52,7 +53,7 @@ def open_store(location: str | Path | None = None, *, base: str | None = None) -
 
 def _settle_base(store: Store, wanted: str | None) -> None:
     result = store.select(f"SELECT ?b WHERE {{ GRAPH {SETTINGS_GRAPH} {{ ?s {R.baseIRI} ?b }} }}")
-    recorded = [row["b"].value for row in result]
+    recorded = [row.text("b") for row in result]
     if not recorded:
         store.update(
             f"INSERT DATA {{ GRAPH {SETTINGS_GRAPH} {{ {SETTINGS_GRAPH} {TYPE} {R.StoreSettings} ; "

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable, Iterator
-from typing import Union
-
-from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Triple
+from pyoxigraph import NamedNode, Quad, Triple
 
 from provrdf.errors import StoreError
 from provrdf.rdf.namespaces import PREFIXES, PROVRDF
+from provrdf.results import Graph, QueryResult, Solutions
 
-__all__ = ["INTERNAL_GRAPHS", "LOCATIONS_GRAPH", "SETTINGS_GRAPH", "QueryResult", "Store", "insert_data", "sparql_prefixes"]
-
-#: What a SPARQL query gives back: rows, a boolean or triples.
-QueryResult = Union[QuerySolutions, QueryBoolean, QueryTriples]
+__all__ = ["INTERNAL_GRAPHS", "LOCATIONS_GRAPH", "SETTINGS_GRAPH", "Store", "insert_data", "sparql_prefixes"]
 
 #: Graph holding the store's own settings (its base IRI).
 SETTINGS_GRAPH = NamedNode(PROVRDF + "settings")
@@ -103,23 +99,23 @@ class Store(abc.ABC):
         """The answer of a SPARQL ``ASK`` query."""
         return bool(self.query(sparql))
 
-    def select(self, sparql: str) -> QuerySolutions:
+    def select(self, sparql: str) -> Solutions:
         """The rows of a SPARQL ``SELECT`` query."""
         result = self.query(sparql)
-        if not isinstance(result, QuerySolutions):
+        if not isinstance(result, Solutions):
             raise StoreError("a SELECT query was expected")
         return result
 
     def construct(self, sparql: str) -> list[Triple]:
         """The triples of a SPARQL ``CONSTRUCT`` (or ``DESCRIBE``) query."""
         result = self.query(sparql)
-        if not isinstance(result, QueryTriples):
+        if not isinstance(result, Graph):
             raise StoreError("a CONSTRUCT query was expected")
-        return list(result)
+        return result.triples
 
     def __len__(self) -> int:
         result = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(next(iter(result))["n"].value)
+        return int(next(iter(result)).text("n"))
 
     def __enter__(self) -> Store:
         return self

@@ -8,7 +8,8 @@ from typing import Iterable, Iterator
 import pyoxigraph
 
 from provrdf.errors import StoreError
-from provrdf.store.base import QueryResult, Store
+from provrdf.results import Boolean, Graph, QueryResult, Solutions
+from provrdf.store.base import Store
 
 __all__ = ["EmbeddedStore"]
 
@@ -32,7 +33,7 @@ class EmbeddedStore(Store):
 
     def query(self, sparql: str) -> QueryResult:
         try:
-            return self._store.query(sparql, use_default_graph_as_union=True)
+            return _answer(self._store.query(sparql, use_default_graph_as_union=True))
         except SyntaxError as err:
             raise StoreError(f"SPARQL syntax error: {err}") from err
         except OSError as err:
@@ -76,3 +77,13 @@ class EmbeddedStore(Store):
         if self.location != ":memory:":
             self._store.flush()
             del self._store
+
+
+def _answer(result: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples) -> QueryResult:
+    """pyoxigraph's answer as provrdf's own result type."""
+    if isinstance(result, pyoxigraph.QuerySolutions):
+        variables = [variable.value for variable in result.variables]
+        return Solutions(variables, ([row[i] for i in range(len(variables))] for row in result))
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return Boolean(bool(result))
+    return Graph(result)
