@@ -116,7 +116,8 @@ def _summary(report: IngestReport, verb: str, show_warnings: bool = False) -> No
             click.echo(f"warning: {kind}, {len(found)} time(s){more}, e.g.", err=True)
             for warning in found[:_EXAMPLES]:
                 click.echo(f"  {warning}", err=True)
-    line = f"{report.stored} record(s) {verb}, {len(report.rejected)} rejected, {len(report.warnings)} warning(s)"
+    unchanged = f"{report.unchanged} unchanged, " if report.unchanged else ""
+    line = f"{report.stored} record(s) {verb}, {unchanged}{len(report.rejected)} rejected, {len(report.warnings)} warning(s)"
     if verb == "stored":
         line += f", {report.quads} quads written"
     click.echo(line)

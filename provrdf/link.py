@@ -1,13 +1,21 @@
-"""Same-file links: two entity IRIs that name one file are ``prov:alternateOf`` each other.
+"""Same-file links: entity IRIs that name one file are ``prov:alternateOf`` one of them.
 
 Tools name a file differently (a CTAO product id, a content hash, an OPUS
-store id) but record where it was. Two entities recorded at the same file
-location are two views of one file; the link lets a lineage cross from one
+store id) but record where it was. Entities recorded at the same file
+location are views of one file; the links let a lineage cross from one
 tool's output to the next tool's input. Only locations that name a file
 make links: an absolute path, a ``file://`` URL or a logical file name. A
 Python variable name (logprov's ``'location': 'var1'``), a relative path
 (relative to a working directory nobody recorded), or a URL of a service
 (with a query) is no file location.
+
+The links are a function of the store's content, whatever the order the
+records came in: the index graph :data:`~provrdf.store.base.LOCATIONS_GRAPH`
+holds each file entity's :func:`file_key`, and the N entities of one key are
+linked to the smallest IRI among them, N − 1 links in the graph
+:data:`~provrdf.store.base.LINKSET_GRAPH`. :func:`link_change` gives the
+index and link quads a write adds and removes; it reads only the entities
+the write touches and the keys they have.
 
 >>> is_file_location("/data/dl2/run1.h5"), is_file_location("file:///data/dl2/run1.h5")
 (True, True)
@@ -17,16 +25,25 @@ Python variable name (logprov's ``'location': 'var1'``), a relative path
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
+from collections import defaultdict
+from collections.abc import Iterable
+
+from pyoxigraph import Literal, NamedNode, Quad
 
 from provrdf.capture.files import file_path
 from provrdf.rdf.terms import TYPE, P, R, V
-from provrdf.store.base import LOCATIONS_GRAPH, Store
+from provrdf.store.base import LINKSET_GRAPH, LOCATIONS_GRAPH, Change, Store
 
-__all__ = ["is_file_location", "location_variants", "same_file_links"]
+__all__ = ["file_key", "file_keys", "is_file_location", "link_change", "links_of", "linkset_graph", "location_variants"]
+
+#: What an entity's index entry and links come from.
+_FACTS = (P.atLocation, TYPE)
+#: Entities of these classes are configuration, not files of the data flow: never linked.
+_NOT_LINKED = frozenset({V.Parameter, V.ConfigFile})
 
 #: A Windows drive path: ``C:\data\run1.fits`` or ``C:/data/run1.fits``.
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]")
@@ -73,43 +90,156 @@ def location_variants(location: str) -> list[str]:
     return list(dict.fromkeys(variants))
 
 
-def same_file_links(store: Store, quads: list[Quad]) -> tuple[list[Quad], list[Quad]]:
-    """``prov:alternateOf`` links from the entities of ``quads`` to stored entities at the same file location.
+def file_key(location: str) -> str | None:
+    """The file a location names, one spelling for all of its spellings; ``None`` for no file location.
 
-    Parameters and configuration files are not linked, nor are locations
-    that name no file (:func:`is_file_location`).
-
-    Returns
-    -------
-    links, index
-        The links, for the record's own graph, and the entries of
-        :data:`~provrdf.store.base.LOCATIONS_GRAPH` that the record adds.
+    >>> file_key("file:///data/./dl2/run1.h5"), file_key("/data/dl2/run1.h5"), file_key("LFN:/data/dl2/run1.h5")
+    ('/data/dl2/run1.h5', '/data/dl2/run1.h5', '/data/dl2/run1.h5')
+    >>> file_key("C:\\\\data\\\\run1.fits"), file_key("var1")
+    ('C:/data/run1.fits', None)
     """
-    kinds: dict[NamedNode | BlankNode | Triple, set] = {}
-    located: list[tuple[NamedNode | BlankNode | Triple, Literal]] = []
-    for quad in quads:
-        if quad.predicate == TYPE:
-            kinds.setdefault(quad.subject, set()).add(quad.object)
-        elif quad.predicate == P.atLocation and isinstance(quad.object, Literal):
-            located.append((quad.subject, quad.object))
-    files = [
-        (node, location)
-        for node, location in located
-        if P.Entity in kinds.get(node, ()) and not kinds[node] & {V.Parameter, V.ConfigFile}
-        and is_file_location(location.value)
-    ]
-    if not files:
-        return [], []
-    values = " ".join(
-        f"({node} {Literal(variant)})" for node, location in files for variant in location_variants(location.value)
-    )
-    rows = store.select(
-        f"""SELECT DISTINCT ?e ?other WHERE {{
-          VALUES (?e ?location) {{ {values} }}
-          GRAPH {LOCATIONS_GRAPH} {{ ?other {R.fileLocation} ?location }}
-          FILTER(?other != ?e)
-        }}"""
-    )
-    graph = quads[0].graph_name
-    links = [Quad(row.node("e"), P.alternateOf, row.node("other"), graph) for row in rows]
-    return links, [Quad(node, R.fileLocation, location, LOCATIONS_GRAPH) for node, location in files]
+    if not is_file_location(location):
+        return None
+    text = location.strip()
+    if text.startswith("file://"):
+        path = file_path(text)
+    elif text.startswith(_LFN):
+        path = text.split(":", 1)[1]
+    else:
+        path = text.replace("\\", "/")
+    return posixpath.normpath(path)
+
+
+def file_keys(facts: Iterable[tuple[NamedNode, NamedNode, object]]) -> dict[NamedNode, set[str]]:
+    """The file keys of each entity that ``facts`` (its ``prov:atLocation`` and ``rdf:type`` triples) make a file."""
+    types: dict[NamedNode, set] = defaultdict(set)
+    keys: dict[NamedNode, set[str]] = defaultdict(set)
+    for node, predicate, value in facts:
+        if predicate == TYPE:
+            types[node].add(value)
+        elif isinstance(value, Literal) and (key := file_key(value.value)) is not None:
+            keys[node].add(key)
+    return {node: found for node, found in keys.items() if P.Entity in types[node] and not types[node] & _NOT_LINKED}
+
+
+def links_of(members: Iterable[NamedNode]) -> set[tuple[NamedNode, NamedNode]]:
+    """The links of one file's entities: each to the smallest IRI among them.
+
+    >>> a, b, c = (NamedNode(f"urn:x:{n}") for n in "abc")
+    >>> sorted((s.value, o.value) for s, o in links_of([c, a, b]))
+    [('urn:x:b', 'urn:x:a'), ('urn:x:c', 'urn:x:a')]
+    """
+    found = sorted(set(members), key=lambda node: node.value)
+    return {(member, found[0]) for member in found[1:]}
+
+
+def link_change(store: Store, change: Change) -> Change:
+    """The index and link quads that ``change`` adds and removes, so the linkset stays a function of the content.
+
+    The entities concerned are those with a location in the old or the new
+    quads of the graphs the change replaces; their facts after the change are
+    read from the other content graphs and taken from the new quads.
+    """
+    touched = _located(change.replace.values()) | _located(store.quads(graph) for graph in change.replace)
+    if not touched:
+        return Change()
+    after = file_keys(_facts_after(store, change, touched))
+    before = _index(store, touched)
+    index = Change(add=[_entry(e, k) for e in touched for k in after.get(e, set()) - before.get(e, set())],
+                   remove=[_entry(e, k) for e in touched for k in before.get(e, set()) - after.get(e, set())])
+    keys: set[str] = set().union(*after.values(), *before.values())
+    index += _relinked(store, keys, touched, before, after)
+    return index
+
+
+def _located(graphs: Iterable[Iterable[Quad]]) -> set[NamedNode]:
+    return {q.subject for quads in graphs for q in quads
+            if q.predicate == P.atLocation and isinstance(q.subject, NamedNode)}
+
+
+def _facts_after(store: Store, change: Change, nodes: set[NamedNode]) -> list[tuple[NamedNode, NamedNode, object]]:
+    """The location and type facts of ``nodes`` once ``change`` is made (content graphs only)."""
+    skip = set(change.replace) | store.bookkeeping_graphs() | {LINKSET_GRAPH}
+    values = " ".join(str(node) for node in sorted(nodes, key=lambda n: n.value))
+    rows = store.select(f"""SELECT ?e ?p ?o ?g WHERE {{
+        VALUES ?e {{ {values} }} VALUES ?p {{ {P.atLocation} {TYPE} }} GRAPH ?g {{ ?e ?p ?o }} }}""")
+    facts: list[tuple[NamedNode, NamedNode, object]] = [
+        (row.node("e"), row.node("p"), row["o"]) for row in rows if row.node("g") not in skip]
+    facts += [(q.subject, q.predicate, q.object) for quads in change.replace.values() for q in quads
+              if isinstance(q.subject, NamedNode) and q.subject in nodes and q.predicate in _FACTS]
+    return facts
+
+
+def _index(store: Store, nodes: set[NamedNode]) -> dict[NamedNode, set[str]]:
+    values = " ".join(str(node) for node in sorted(nodes, key=lambda n: n.value))
+    rows = store.select(f"SELECT ?e ?k WHERE {{ GRAPH {LOCATIONS_GRAPH} {{ VALUES ?e {{ {values} }} ?e {R.fileKey} ?k }} }}")
+    found: dict[NamedNode, set[str]] = defaultdict(set)
+    for row in rows:
+        found[row.node("e")].add(row.text("k"))
+    return found
+
+
+def _relinked(store: Store, keys: set[str], touched: set[NamedNode], before: dict[NamedNode, set[str]],
+              after: dict[NamedNode, set[str]]) -> Change:
+    """The link quads to add and remove for the keys whose members change.
+
+    Each key's links are kept in a graph of its own (:func:`linkset_graph`),
+    so a link that two files imply stays while one of them does. Only the
+    smallest member of a key is read, unless it leaves or a smaller one
+    joins: then the key's members are read and relinked.
+    """
+    canonical = _smallest(store, keys)
+    change = Change()
+    for key in sorted(keys):
+        joining = {e for e in touched if key in after.get(e, set()) - before.get(e, set())}
+        leaving = {e for e in touched if key in before.get(e, set()) - after.get(e, set())}
+        old = canonical.get(key)
+        rest = old if old is not None and old not in leaving else _smallest_but(store, key, leaving)
+        new = min((n for n in (rest, *joining) if n is not None), key=lambda n: n.value, default=None)
+        graph = linkset_graph(key)
+        if new == old and new is not None:
+            change.add += [_link(e, new, graph) for e in joining - {new}]
+            change.remove += [_link(e, new, graph) for e in leaving - {new}]
+            continue
+        members = _members(store, key)
+        change.remove += [_link(s, o, graph) for s, o in links_of(members)]
+        change.add += [_link(s, o, graph) for s, o in links_of((members - leaving) | joining)]
+    return change
+
+
+def linkset_graph(key: str) -> NamedNode:
+    """The graph holding the links of the entities of one file."""
+    return NamedNode(f"{LINKSET_GRAPH.value}/{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}")
+
+
+def _smallest(store: Store, keys: set[str]) -> dict[str, NamedNode]:
+    """The smallest IRI in the index for each key that has one."""
+    if not keys:
+        return {}
+    values = " ".join(str(Literal(key)) for key in sorted(keys))
+    rows = store.select(f"""SELECT ?k (MIN(STR(?e)) AS ?c) WHERE {{
+        GRAPH {LOCATIONS_GRAPH} {{ VALUES ?k {{ {values} }} ?e {R.fileKey} ?k }} }} GROUP BY ?k""")
+    return {row.text("k"): NamedNode(row.text("c")) for row in rows}
+
+
+def _smallest_but(store: Store, key: str, leaving: set[NamedNode]) -> NamedNode | None:
+    """The smallest IRI of a key in the index, ``leaving`` left out."""
+    excluded = ", ".join(str(node) for node in sorted(leaving, key=lambda n: n.value))
+    condition = f"FILTER(?e NOT IN ({excluded}))" if excluded else ""
+    rows = store.select(f"""SELECT ?e WHERE {{ GRAPH {LOCATIONS_GRAPH} {{ ?e {R.fileKey} {Literal(key)} }}
+        {condition} }} ORDER BY STR(?e) LIMIT 1""")
+    return next((row.node("e") for row in rows), None)
+
+
+def _members(store: Store, key: str) -> set[NamedNode]:
+    """The entities of one key in the index."""
+    rows = store.select(f"SELECT ?e WHERE {{ GRAPH {LOCATIONS_GRAPH} {{ ?e {R.fileKey} {Literal(key)} }} }}")
+    return {row.node("e") for row in rows}
+
+
+def _entry(node: NamedNode, key: str) -> Quad:
+    return Quad(node, R.fileKey, Literal(key), LOCATIONS_GRAPH)
+
+
+def _link(member: NamedNode, canonical: NamedNode, graph: NamedNode) -> Quad:
+    return Quad(member, P.alternateOf, canonical, graph)

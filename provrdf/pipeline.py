@@ -2,9 +2,11 @@
 
 A record that cannot be read, encoded, validated or stored is rejected on
 its own, with the file and record index; the rest of the batch goes on. Each
-stored record replaces its named graph in one transaction, together with its
-entry in the ingest log, so a crash leaves the store as it was before that
-record.
+stored record replaces its named graph in one transaction, together with
+the descriptions it brings, the same-file links and the knowledge-graph
+triples that follow from it and its entry in the ingest log, so a crash
+leaves the store as it was before that record. A record whose graph is
+already stored as it is changes nothing and is counted as unchanged.
 """
 
 from __future__ import annotations
@@ -15,16 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Quad
 
 from provrdf.capture import display_url, get_reader, is_database_url, read_database
 from provrdf.capture import read as read_source
 from provrdf.errors import Error, ParseError, ReadWarning
 from provrdf.ingest_log import IngestLog
-from provrdf.link import same_file_links
+from provrdf.link import link_change
 from provrdf.model import Record
 from provrdf.rdf.encode import Encoded, Encoder
-from provrdf.store.base import Store
+from provrdf.store.base import Change, Store
 from provrdf.shacl import Issue, Validator
 
 if TYPE_CHECKING:
@@ -78,7 +80,8 @@ class IngestReport:
     """What an ingest (or a validation) did."""
 
     stored: int = 0  #: records stored (or, for a validation, that passed)
-    quads: int = 0  #: quads written, descriptions and log included
+    unchanged: int = 0  #: records already stored exactly as they are
+    quads: int = 0  #: quads written to named graphs (records, descriptions, links, log)
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[IngestWarning] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)  #: (path, reader name)
@@ -201,7 +204,7 @@ class Ingester:
         for batch in _batches(items, BATCH_SIZE):
             self._batch(batch, run)
         if run.records == 0:
-            self.report.rejected.append(Rejection(source, None, f"no provenance records found in {source} as {reader}"))
+            self._rejected(Rejection(source, None, f"no provenance records found in {source} as {reader}"), run)
         return self.report
 
     # -- one batch ---------------------------------------------------------
@@ -215,65 +218,97 @@ class Ingester:
             self.on_record()
             run.records += 1
             if isinstance(item, ParseError):
-                self.report.rejected.append(Rejection(item.source, item.record, item.message, line=item.line))
+                self._rejected(Rejection(item.source, item.record, item.message, line=item.line), run)
                 continue
             if self.definitions is not None:
                 item = self.definitions.apply(item)
             try:
                 encoded.append(self.encoder.encode(item))
             except (ValueError, TypeError, KeyError) as err:
-                self._reject(item, f"cannot encode: {err}")
+                self._reject(item, f"cannot encode: {err}", run=run)
         results = self.validator.check_batch(encoded) if self.validator else [[] for _ in encoded]
         for record, issues in zip(encoded, results):
             violations = [i for i in issues if i.severity == "Violation"]
             if violations:
-                self._reject(record.record, f"{len(violations)} SHACL violation(s)", violations)
+                self._reject(record.record, f"{len(violations)} SHACL violation(s)", violations, run)
                 continue
             where = record.record.where
             self.report.warnings += [IngestWarning(where, kind, message) for kind, message in record.record.warnings]
             self.report.warnings += [IngestWarning(where, i.rule or "SHACL", i.text) for i in issues]
             self._store(record, run)
 
-    def _reject(self, record: Record, message: str, issues: list[Issue] | None = None) -> None:
-        self.report.rejected.append(Rejection(record.source, record.index, message, issues or []))
+    def _reject(self, record: Record, message: str, issues: list[Issue] | None = None,
+                run: _Run | None = None) -> None:
+        rejection = Rejection(record.source, record.index, message, issues or [])
+        self._rejected(rejection, run)
 
-    def _store(self, encoded: Encoded, source: _Run) -> None:
+    def _rejected(self, rejection: Rejection, run: _Run | None) -> None:
+        """Report a rejection and log it with its run (a rejected attempt is logged as rejected)."""
+        self.report.rejected.append(rejection)
+        if run is not None and self.store is not None and self.log is not None:
+            where = "the source" if rejection.record is None else f"record {rejection.record}"
+            try:
+                self.store.write(Change(add=run.quads() + self.log.rejected(run.node, f"{where}: {rejection.message}")))
+            except Error:
+                return  # the rejection stays in the report; the log is bookkeeping
+            run.logged()
+
+    def _store(self, encoded: Encoded, run: _Run) -> None:
         if self.store is None:
             self.report.stored += 1
             return
-        run = source.node()
         own = encoded.graphs[encoded.graph]
-        links, index = same_file_links(self.store, own) if own else ([], [])
-        graphs = {encoded.graph: own + links} if own else {}
+        graphs = {encoded.graph: own} if own else {}
         for graph, quads in encoded.graphs.items():
             digest = hash(tuple(sorted(map(str, quads))))
             if graph != encoded.graph and self._written.get(graph) != digest:
                 graphs[graph] = quads
                 self._written[graph] = digest
-        also = (self.log.entries(encoded.graph, run) if own and self.log else []) + index
+        log = run.quads() + (self.log.stored(encoded.graph, run.node) if own and self.log else [])
+        change = Change(replace=graphs, add=log)
         try:
-            self.store.replace(graphs, also)
+            change += link_change(self.store, change)
+            delta = self.store.write(change)
         except Error as err:
             for graph in graphs:
                 self._written.pop(graph, None)
-            self._reject(encoded.record, f"not stored: {err}")
+            self._reject(encoded.record, f"not stored: {err}", run=run)
             return
-        self.report.stored += 1
-        self.report.quads += sum(len(q) for q in graphs.values()) + len(also)
+        run.logged()
+        if any(q.graph_name != self.log.graph for q in delta.add + delta.remove if self.log):
+            self.report.stored += 1
+        else:
+            self.report.unchanged += 1
+        self.report.quads += delta.named()[1]
+
 
 class _Run:
-    """One source being ingested: its entry in the ingest log, written when its first record is stored."""
+    """One source being ingested: its entry in the ingest log, written with its first record (or rejection)."""
 
     def __init__(self, log: IngestLog | None, source: str, sha256: str, reader: str) -> None:
         self.log, self.source, self.sha256, self.reader = log, source, sha256, reader
         self.records = 0  #: records read so far, good or broken
-        self._node: NamedNode | None = None
+        self._entry: tuple[NamedNode, list[Quad]] | None = None
+        self._logged = False
 
-    def node(self) -> NamedNode | None:
-        """The IRI of the run in the ingest log (None when nothing is logged)."""
-        if self._node is None and self.log is not None:
-            self._node = self.log.run(self.source, self.sha256, self.reader)
-        return self._node
+    @property
+    def node(self) -> NamedNode:
+        """The IRI of the run in the ingest log."""
+        return self._log_entry()[0]
+
+    def quads(self) -> list[Quad]:
+        """The quads that log the run, until a write has stored them."""
+        return [] if self._logged or self.log is None else self._log_entry()[1]
+
+    def logged(self) -> None:
+        """Say that the run's quads are stored."""
+        self._logged = True
+
+    def _log_entry(self) -> tuple[NamedNode, list[Quad]]:
+        if self._entry is None:
+            assert self.log is not None, "a run without a log has no entry"
+            self._entry = self.log.run(self.source, self.sha256, self.reader)
+        return self._entry
 
 
 def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

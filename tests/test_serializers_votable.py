@@ -12,6 +12,7 @@ from helpers import CHAIN, DATA
 from provrdf import model as m
 from provrdf.api import export, ingest, lineage
 from provrdf.errors import FormatError
+from provrdf.store.base import ingest_log_graph
 from provrdf.serializers import serialize, writer_options
 from provrdf.identifiers import mint
 from provrdf.rdf.encode import Encoder
@@ -327,7 +328,8 @@ def test_extra_columns_keep_their_datatype(memory_store):
 
 
 def test_a_shortcut_without_qualified_node_is_a_row_without_id(memory_store):
-    tables = votable_of(ingested(memory_store, "plain"))
+    store = ingested(memory_store, "plain")
+    tables = votable_of(store, graph=ingest_log_graph(store).value)  # the log's prov:generated has no qualified node
     runs = [r for r in rows(tables["Activity"]) if r["rdf:type"] == "https://w3id.org/provrdf/ns#IngestRun"]
     assert len(runs) == 1
     generated = [r for r in rows(tables["WasGeneratedBy"]) if r["activity"] == runs[0]["id"]]

@@ -31,7 +31,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, Quad
 
 from provrdf import model as m
-from provrdf.identifiers import DEFAULT_BASE, digest, mint
+from provrdf.identifiers import DEFAULT_BASE, digest, is_external, mint
 from provrdf.rdf.namespaces import PROV, VOPROV, expand
 from provrdf.rdf.relations import BY_NAME, RELATIONS, Relation
 from provrdf.rdf.terms import COMMENT, NAME, PART_OF, TYPE, C, P, V, literal
@@ -187,6 +187,8 @@ class Encoder:
             self._agent(w, agent)
         self._relations(w, record)
         self._configuration(w, record)
+        if is_external(record.id) and w.quads:  # a bundle the source declared is said to be one
+            w.add(graph, TYPE, P.Bundle)
         out.graphs[graph] = list(dict.fromkeys(w.quads))  # a relation stated twice is one
         for activity_description in record.activity_descriptions:
             dw = _GraphWriter(self.iri("description/activity", activity_description.id))

@@ -22,7 +22,8 @@ from pyoxigraph import DefaultGraph, NamedNode, Quad, Triple
 from provrdf.errors import FormatError, OptionError
 from provrdf.formats import Format, get_format
 from provrdf.rdf.namespaces import PREFIXES
-from provrdf.store.base import INTERNAL_GRAPHS, Store
+from provrdf.rdf.terms import TYPE, P, R
+from provrdf.store.base import Store, ingest_log_graph
 
 __all__ = ["prefixes_for", "serialize", "store_quads", "triples_to_quads", "writer_options"]
 
@@ -32,6 +33,9 @@ _WRITERS = {
     "votable": "provrdf.serializers.votable",
     "picture": "provrdf.serializers.picture",
 }
+#: provrdf's bookkeeping classes and the PROV classes they refine (ontology/provrdf.ttl).
+_REFINES = {R.IngestRun: (P.Activity,), R.Source: (P.Entity,), R.Software: (P.SoftwareAgent, P.Agent),
+            P.Bundle: (P.Entity,)}
 #: Kinds of minted IRIs that get a prefix of their own in Turtle and TriG.
 _KIND_PREFIXES = ("activity", "entity", "agent", "bundle", "parameter", "usage", "generation")
 
@@ -41,17 +45,27 @@ def prefixes_for(base: str) -> dict[str, str]:
     return {**PREFIXES, **{kind: f"{base}{kind}/" for kind in _KIND_PREFIXES}}
 
 
-def store_quads(store: Store, graph: str | None = None) -> list[Quad]:
-    """The quads of the whole store (its bookkeeping graphs left out) or of one named graph.
+def store_quads(store: Store, graph: str | None = None, *, with_log: bool = False) -> list[Quad]:
+    """The quads of the whole store's content graphs (bookkeeping left out) or of one named graph.
+
+    ``with_log`` adds the ingest log. The log's nodes have provrdf's own
+    classes; in an export they also get the PROV classes those refine
+    (``ontology/provrdf.ttl``), so a PROV reader sees runs as activities.
 
     Raises
     ------
     OptionError
         When ``graph`` is not an IRI, or no graph of the store has that name.
     """
+    log = ingest_log_graph(store)
     if graph is not None:
-        return _graph_quads(store, graph)
-    return [quad for quad in store.quads() if quad.graph_name not in INTERNAL_GRAPHS]
+        quads = _graph_quads(store, graph)
+    else:
+        skip = store.bookkeeping_graphs() - ({log} if with_log else set())
+        quads = [q for q in store.quads() if isinstance(q.graph_name, NamedNode) and q.graph_name not in skip]
+    return quads + [Quad(q.subject, TYPE, parent, q.graph_name) for q in quads
+                    if q.graph_name == log and q.predicate == TYPE and isinstance(q.object, NamedNode)
+                    for parent in _REFINES.get(q.object, ())]
 
 
 def _graph_quads(store: Store, graph: str) -> list[Quad]:

@@ -176,6 +176,8 @@ class _Converter:
     def convert(self, quads: Iterable[Quad]) -> pm.ProvDocument:
         graphs: dict[Any, list[Quad]] = defaultdict(list)
         for quad in quads:
+            if _declares_itself(quad):
+                continue  # a bundle's graph says it is a bundle: in PROV, being one says it
             graphs[quad.graph_name].append(quad)
         for graph, members in sorted(graphs.items(), key=lambda item: str(item[0])):
             bundle = self.document if isinstance(graph, DefaultGraph) else self.document.bundle(self.name(graph.value))
@@ -348,6 +350,11 @@ def _entity_times(node: str, facts: list[tuple[str, Any]], relations: list[_Stat
             untimed[0].formal["time"] = time
         else:
             relations.append(_Statement(form.record, None, {form.subject: node, "time": time}))
+
+
+def _declares_itself(quad: Quad) -> bool:
+    """Whether ``quad`` is a bundle's graph saying that it is a bundle."""
+    return quad.subject == quad.graph_name and quad.predicate.value == RDF + "type" and str(quad.object) == f"<{PROV}Bundle>"
 
 
 def to_prov_document(quads: Iterable[Quad], base: str) -> pm.ProvDocument:

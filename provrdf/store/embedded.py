@@ -9,7 +9,7 @@ import pyoxigraph
 
 from provrdf.errors import StoreError
 from provrdf.results import Boolean, Graph, QueryResult, Solutions
-from provrdf.store.base import Store
+from provrdf.store.base import Delta, Store
 
 __all__ = ["EmbeddedStore"]
 
@@ -33,7 +33,7 @@ class EmbeddedStore(Store):
 
     def query(self, sparql: str) -> QueryResult:
         try:
-            return _answer(self._store.query(sparql, use_default_graph_as_union=True))
+            return _answer(self._store.query(sparql))
         except SyntaxError as err:
             raise StoreError(f"SPARQL syntax error: {err}") from err
         except OSError as err:
@@ -47,7 +47,7 @@ class EmbeddedStore(Store):
         except OSError as err:
             raise StoreError(f"cannot write the store at {self.location}: {err}") from err
 
-    def quads(self, graph: pyoxigraph.NamedNode | None = None) -> Iterator[pyoxigraph.Quad]:
+    def quads(self, graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph | None = None) -> Iterator[pyoxigraph.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, graph))
 
     def graphs(self) -> list[pyoxigraph.NamedNode]:
@@ -56,18 +56,26 @@ class EmbeddedStore(Store):
             key=lambda g: g.value,
         )
 
-    def replace(self, graphs: dict[pyoxigraph.NamedNode, list[pyoxigraph.Quad]],
-                also: Iterable[pyoxigraph.Quad] = ()) -> None:
-        if any(self._store.contains_named_graph(graph) for graph in graphs):
-            super().replace(graphs, also)
+    def apply(self, delta: Delta) -> None:
+        if delta.remove:
+            super().apply(delta)
             return
-        # Nothing to drop: one transactional extend does the same as the SPARQL
-        # update, without writing and parsing the quads as SPARQL text.
-        quads = [quad for quads in graphs.values() for quad in quads] + list(also)
+        # Nothing to remove: one transactional extend does what the SPARQL
+        # update would, without writing and parsing the quads as SPARQL text.
         try:
-            self._store.extend(quads)
+            self._store.extend(delta.add)
         except OSError as err:
             raise StoreError(f"cannot write the store at {self.location}: {err}") from err
+
+    def present(self, quads: Iterable[pyoxigraph.Quad]) -> set[pyoxigraph.Quad]:
+        return {quad for quad in quads if quad in self._store}
+
+    def stating(self, triples: Iterable[pyoxigraph.Triple]) -> dict[pyoxigraph.Triple, set[pyoxigraph.NamedNode]]:
+        return {
+            t: {q.graph_name for q in self._store.quads_for_pattern(t.subject, t.predicate, t.object)
+                if isinstance(q.graph_name, pyoxigraph.NamedNode)}
+            for t in triples
+        }
 
     def bulk_load(self, quads: Iterable[pyoxigraph.Quad]) -> None:
         self._store.bulk_extend(quads)
