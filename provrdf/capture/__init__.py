@@ -4,6 +4,12 @@ Readers are registered by a short name in one registry; each has a cheap
 content sniff so that ``provrdf ingest FILE`` can pick the right one.
 A third-party reader registers itself the same way, through the
 ``provrdf.readers`` entry point group.
+
+Input is untrusted: the readers decode, parse and bound it through
+:mod:`provrdf.capture.safe`, and :meth:`Reader.read` turns whatever a reader
+still lets escape (a bug met on strange input) into a
+:class:`~provrdf.errors.ParseError` of the file, so that no input ends an
+ingest with a traceback and the records read before it are kept.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
+from provrdf.capture.safe import sniff_text
 from provrdf.errors import FormatError, ParseError, ReadWarning
 from provrdf.model import Record
 
@@ -58,9 +65,29 @@ class Reader:
         """Whether the beginning of a file looks like this reader's format."""
         return self._load().sniff(head)
 
-    def read(self, path: Path) -> Iterator[Record | ParseError]:
-        """Yield the records of ``path``, and a :class:`~provrdf.errors.ParseError` for each bad one."""
-        return self._load().read(path)
+    def read(self, path: Path) -> Iterator[Record | ParseError | ReadWarning]:
+        """Yield the records of ``path``, and a :class:`~provrdf.errors.ParseError` for each bad one.
+
+        An exception the reader lets escape while reading ends the reading
+        with one ParseError naming it; what was read before is kept.
+        """
+        return _guarded(self._load().read(path), str(path), self.name)
+
+
+def _guarded(items: Iterator[Record | ParseError | ReadWarning], source: str,
+             reader: str) -> Iterator[Record | ParseError | ReadWarning]:
+    """``items``, ended by a ParseError instead of an exception."""
+    try:
+        yield from items
+    except RecursionError:
+        yield ParseError(source, f"the {reader} reader cannot follow how deeply this input nests; "
+                                 "the rest of the file is not read")
+    except MemoryError:
+        yield ParseError(source, f"the {reader} reader ran out of memory on this input; the rest of the file "
+                                 "is not read")
+    except Exception as error:  # noqa: BLE001 -- a reader's failure on strange input is the input's rejection
+        yield ParseError(source, f"the {reader} reader failed on this input ({type(error).__name__}: {error}); "
+                                 "the rest of the file is not read")
 
 
 #: Built-in readers, in the order ``detect`` tries them (the most specific sniff first).
@@ -112,7 +139,7 @@ def detect(path: Path) -> Reader:
         those that could not be loaded (a missing dependency).
     """
     with open(path, "rb") as stream:
-        head = stream.read(SNIFF_BYTES).decode("utf-8", errors="replace")
+        head = sniff_text(stream.read(SNIFF_BYTES))
     readers = {**READERS, **_plugins()}
     broken = []
     for reader in readers.values():
@@ -136,7 +163,7 @@ def is_database_url(location: str) -> bool:
     return provdb.is_database_url(location)
 
 
-def read(path: Path, format: str = "auto") -> tuple[Reader, Iterator[Record | ParseError]]:
+def read(path: Path, format: str = "auto") -> tuple[Reader, Iterator[Record | ParseError | ReadWarning]]:
     """The reader for ``path`` (detected when ``format`` is ``"auto"``) and its records."""
     reader = detect(path) if format == "auto" else get_reader(format)
     return reader, reader.read(path)

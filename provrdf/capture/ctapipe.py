@@ -17,6 +17,9 @@ False
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -26,8 +29,9 @@ from typing import Any
 
 from provrdf.capture.facts import as_dict, flatten_config, system_facts, time_or_text
 from provrdf.capture.files import file_entity_id, file_path, product_entity_id
-from provrdf.capture.scan import ScanError, array_elements, concatenated_arrays, line_of, value_at
-from provrdf.errors import ParseError
+from provrdf.capture.safe import decode
+from provrdf.capture.scan import ScanError, Unreadable, array_elements, concatenated_arrays, line_of, value_at
+from provrdf.errors import ParseError, ReadWarning
 from provrdf.model import (
     Activity,
     ActivityDescription,
@@ -100,13 +104,17 @@ def sniff(head: str) -> bool:
     return bool(match and _ACTIVITY_KEY.search(text, match.end(), match.end() + _SNIFF_WINDOW))
 
 
-def read(path: Path) -> Iterator[Record | ParseError]:
+def read(path: Path) -> Iterator[Record | ParseError | ReadWarning]:
     """Yield one record per activity of the log at ``path``, in file order.
 
     An activity that cannot be mapped (not an object, no uuid or name, a bad
-    time) is yielded as a :class:`~provrdf.errors.ParseError` with its index,
-    and reading goes on. Text that cannot be parsed (a log cut off mid-write)
-    ends the reading with one ParseError giving the line where it breaks.
+    time, nested too deeply, a key given twice with two values, the uuid of
+    an earlier activity of the log with other content) is yielded as a
+    :class:`~provrdf.errors.ParseError` with its index, and reading goes on.
+    Text that cannot be parsed (a log cut off mid-write) ends the reading
+    with one ParseError giving the line where it breaks. A log not in UTF-8
+    is read in the encoding it is in, with a
+    :class:`~provrdf.errors.ReadWarning` when that was guessed.
 
     Parameters
     ----------
@@ -119,18 +127,38 @@ def read(path: Path) -> Iterator[Record | ParseError]:
         Only when the file cannot be read at all.
     """
     source = str(path)
-    text = Path(path).read_text(encoding="utf-8", errors="replace").lstrip("\ufeff")
+    text, note = decode(Path(path).read_bytes())
+    if note:
+        yield ReadWarning(source, "encoding", f"the log is {note}")
+    text = text.lstrip("\ufeff")
     index = 0
+    seen: dict[str, tuple[int, str]] = {}  # uuid -> (index, digest of the activity)
     try:
         for activity in _activities(text):
+            if isinstance(activity, Unreadable):
+                yield ParseError(source, activity.message, record=index, line=line_of(text, activity.position))
+                index += 1
+                continue
             try:
-                yield activity_record(activity, source, index)
+                record = activity_record(activity, source, index)
             except (ValueError, TypeError) as error:
                 yield ParseError(source, str(error), record=index)
+            else:
+                yield _once(record, activity, seen)
             index += 1
     except ScanError as error:
         message = f"{error.message}; the rest of the file is not read"
         yield ParseError(source, message, record=index, line=line_of(text, error.position))
+
+
+def _once(record: Record, activity: dict, seen: dict[str, tuple[int, str]]) -> Record | ParseError:
+    """``record``, unless an earlier activity of the log had its uuid and said something else."""
+    digest = hashlib.sha256(json.dumps(activity, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+    first = seen.setdefault(record.id.lower(), (record.index, digest))
+    if first[1] == digest:
+        return record
+    return ParseError(record.source, f"activity_uuid {record.id} is also that of record {first[0]}, which says "
+                      "other things about it; the first is kept", record=record.index)
 
 
 def _activities(text: str) -> Iterator[Any]:
@@ -178,17 +206,19 @@ def activity_record(activity: Any, source: str = "<memory>", index: int = 0) -> 
     version = system.get("ctapipe_version")
     version = str(version) if version not in (None, "") else None
     description = ActivityDescription(id=f"{name}/{version}" if version else name, name=name, version=version)
+    notes: list[tuple[str, str]] = []
     main = Activity(
         id=uuid,
         name=name,
         start=_time(activity, "start"),
         end=_time(activity, "stop"),
         description=description.id,
-        extra=_run_facts(activity),
+        extra=_run_facts(activity, notes),
         system=system_facts(system),
     )
     record = Record(id=uuid, source=source, index=index, activities=[main])
     record.activity_descriptions.append(description)
+    record.warnings += notes
     builder = _Builder(record, main)
     for item in _files(activity.get("input")):
         builder.add_input(*item)
@@ -355,7 +385,8 @@ def _time_or_none(value: Any) -> datetime | None:
     return None if isinstance(moment, str) else moment
 
 
-def _run_facts(activity: dict) -> dict[str, Any]:
+def _run_facts(activity: dict, notes: list[tuple[str, str]]) -> dict[str, Any]:
+    """The status, exit code and duration of a run; a value that is none of these is said in ``notes``."""
     facts: dict[str, Any] = {}
     if isinstance(activity.get("status"), str):
         facts["ctao:status"] = activity["status"]
@@ -364,9 +395,13 @@ def _run_facts(activity: dict) -> dict[str, Any]:
         facts["ctao:exitCode"] = code
     elif isinstance(code, str) and code.strip().lstrip("-").isdigit():
         facts["ctao:exitCode"] = int(code)
+    elif code is not None:
+        notes.append(("value not kept", f"the activity's exit_code {code!r} is no integer; it is not kept"))
     duration = activity.get("duration_min")
-    if isinstance(duration, (int, float)) and not isinstance(duration, bool):
+    if isinstance(duration, (int, float)) and not isinstance(duration, bool) and math.isfinite(duration):
         facts["ctao:durationMinutes"] = float(duration)
+    elif duration is not None:
+        notes.append(("value not kept", f"the activity's duration_min {duration!r} is no duration; it is not kept"))
     return facts
 
 

@@ -15,9 +15,13 @@ import ast
 import json
 import re
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ScanError", "array_elements", "concatenated_arrays", "line_of", "literal_repr", "value_at"]
+from provrdf.capture.safe import MAX_DEPTH, Unsafe, check_depth, json_at, too_deep
+
+__all__ = ["ScanError", "Unreadable", "array_elements", "concatenated_arrays", "line_of", "literal_repr",
+           "value_at"]
 
 
 def literal_repr(text: str) -> Any:
@@ -36,9 +40,14 @@ def literal_repr(text: str) -> Any:
         When ``text`` is not made of Python literals only.
     """
     try:
-        return ast.literal_eval(text)
+        value = ast.literal_eval(text)
     except (SyntaxError, MemoryError, RecursionError) as error:
         raise ValueError(f"not a Python literal: {error}") from None
+    try:
+        check_depth(value, "the literal")
+    except Unsafe as error:
+        raise ValueError(str(error)) from None
+    return value
 
 
 def line_of(text: str, position: int) -> int:
@@ -50,8 +59,24 @@ def line_of(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
 
 
-_JSON = json.JSONDecoder()
 _QUOTE = re.compile(r"""["']""")
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A value whose extent in the text is known but that cannot be read: nested too deeply, or
+    an object that gives one key two values. Reading goes on after it.
+
+    Parameters
+    ----------
+    message
+        Why it cannot be read.
+    position
+        Offset in the text where it starts.
+    """
+
+    message: str
+    position: int
 
 
 class ScanError(Exception):
@@ -75,11 +100,15 @@ def value_at(text: str, position: int) -> tuple[Any, int]:
 
     The two are told apart by the first quote after ``position`` (JSON has
     no ``'`` outside strings): ``"`` is JSON (read with
-    :meth:`json.JSONDecoder.raw_decode`), ``'`` is a repr (its extent is
+    :func:`~provrdf.capture.safe.json_at`), ``'`` is a repr (its extent is
     found by matching brackets outside strings, then :func:`literal_repr`).
+    A value nested deeper than :data:`~provrdf.capture.safe.MAX_DEPTH`, or
+    an object giving a key two values, is an :class:`Unreadable` in its place.
 
     >>> value_at("[1, {'a': None}] tail", 0)
     ([1, {'a': None}], 16)
+    >>> value_at('{"a": 1, "a": 2}', 0)[0].message
+    "the key 'a' is given twice in one object, with different values"
 
     Raises
     ------
@@ -88,13 +117,19 @@ def value_at(text: str, position: int) -> tuple[Any, int]:
     """
     match = _QUOTE.search(text, position)
     if match and match.group() == "'":
-        end = _literal_end(text, position)
+        end, depth = _literal_extent(text, position)
+        if depth > MAX_DEPTH:
+            return Unreadable(too_deep("the value"), position), end
         try:
-            return literal_repr(text[position:end]), end
+            value = literal_repr(text[position:end])
         except ValueError as error:
             raise ScanError(position, f"invalid Python repr: {error}") from None
+        return value, end
     try:
-        return _JSON.raw_decode(text, position)
+        return json_at(text, position, what="the value")
+    except Unsafe as error:
+        end, _ = _literal_extent(text, position)
+        return Unreadable(str(error), position), end
     except json.JSONDecodeError as error:
         raise ScanError(error.pos, f"invalid JSON: {error.msg}") from None
 
@@ -149,26 +184,28 @@ def concatenated_arrays(text: str) -> Iterator[Any]:
         position = _skip_space(text, position)
 
 
-def _literal_end(text: str, position: int) -> int:
-    """The end of the Python literal starting at ``position`` (strings skipped whole)."""
-    depth, i = 0, position
+def _literal_extent(text: str, position: int) -> tuple[int, int]:
+    """The end of the JSON or Python literal starting at ``position`` (strings skipped whole), and how deep
+    its brackets nest; found without recursion, whatever the depth."""
+    depth, deepest, i = 0, 0, position
     while i < len(text):
         char = text[i]
         if char in "'\"":
             i = _string_end(text, i)
             if depth == 0:
-                return i
+                return i, deepest
             continue
         if char in "[{(":
             depth += 1
+            deepest = max(deepest, depth)
         elif char in "]})":
             if depth == 0:
-                return i
+                return i, deepest
             depth -= 1
             if depth == 0:
-                return i + 1
+                return i + 1, deepest
         elif char == "," and depth == 0:
-            return i
+            return i, deepest
         i += 1
     raise ScanError(len(text), "the text ends inside a Python literal (file cut off?)")
 

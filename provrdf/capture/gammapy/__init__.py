@@ -34,11 +34,13 @@ The events become records in :mod:`provrdf.capture.gammapy.events`.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 from provrdf.capture.gammapy.events import records
 from provrdf.capture.gammapy.lines import events, parse_line, sniff
+from provrdf.capture.safe import decode
 from provrdf.errors import ParseError, ReadWarning
 from provrdf.model import Record
 
@@ -52,7 +54,8 @@ def read(path: Path) -> Iterator[Record | ParseError | ReadWarning]:
     :class:`~provrdf.errors.ParseError` with its line (and no record index);
     an inconsistent activity as one with its index and first line; a
     provenance line cut short as a :class:`~provrdf.errors.ReadWarning`.
-    Other lines are ignored.
+    Other lines are ignored. A log not in UTF-8 is read in the encoding it
+    is in, with a ReadWarning when that was guessed.
 
     Parameters
     ----------
@@ -65,10 +68,13 @@ def read(path: Path) -> Iterator[Record | ParseError | ReadWarning]:
         Only when the file cannot be read at all.
     """
     source, aside = str(path), list[ParseError | ReadWarning]()
-    with open(path, encoding="utf-8", errors="replace") as stream:
-        for item in records(_payloads(events(stream, source), aside), source):
-            yield from _drain(aside)
-            yield item
+    text, note = decode(Path(path).read_bytes())
+    if note:
+        yield ReadWarning(source, "encoding", f"the log is {note}")
+    stream = io.StringIO(text.lstrip("\ufeff"), newline=None)
+    for item in records(_payloads(events(stream, source), aside), source):
+        yield from _drain(aside)
+        yield item
     yield from _drain(aside)
 
 

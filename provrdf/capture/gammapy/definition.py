@@ -62,6 +62,7 @@ from typing import Any
 import yaml
 
 from provrdf.capture.facts import as_dict
+from provrdf.capture.safe import Unsafe, decode, load_yaml
 from provrdf.errors import ParseError
 from provrdf.model import (
     ActivityDescription,
@@ -107,6 +108,8 @@ class Definitions:
     linked: int = 0
     #: what the file holds that is not read (an unknown top-level key)
     warnings: list[str] = field(default_factory=list)
+    #: how the file's text was decoded, when its encoding had to be guessed
+    encoding: str | None = None
     #: agent name -> its ProvDM attributes (logprov's ``agents:``: ``email`` …)
     agents: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -151,7 +154,8 @@ class Definitions:
             source=source,
             activity_descriptions=list(self.activity_descriptions),
             entity_descriptions=list(self.entity_descriptions),
-            warnings=[("definition key not read", text) for text in self.warnings],
+            warnings=[("definition key not read", text) for text in self.warnings]
+            + ([("encoding", f"the file is {self.encoding}")] if self.encoding else []),
         )
 
     def _link(self, record: Record, activity: str, description: ActivityDescription) -> None:
@@ -203,18 +207,21 @@ def load(path: Path) -> Definitions:
         When the file cannot be read.
     """
     source = str(path)
-    text = Path(path).read_text(encoding="utf-8")
+    text, note = decode(Path(path).read_bytes())
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text.lstrip("\ufeff"))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
         raise ParseError(source, f"not valid YAML: {problem}", line=mark.line + 1 if mark else None) from None
+    except Unsafe as error:
+        raise ParseError(source, str(error), line=error.line) from None
     try:
         definitions = parse(data, Path(path).stem)
     except ValueError as error:
         raise ParseError(source, str(error)) from None
     definitions.source = source
+    definitions.encoding = note
     return definitions
 
 

@@ -287,7 +287,16 @@ def read_url(url: str) -> Iterator[Record | ParseError | ReadWarning]:
     """
     source = display_url(url)
     try:
-        engine = open_database(url)
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            # read-only, like a SQLite file given by path: reading never creates or changes a file
+            path = Path(str(parsed.database))
+            if not path.is_file():
+                yield ParseError(source, f"cannot read the database: no ProvenanceDB at {path}, there is no such file")
+                return
+            engine = _sqlite_engine(path)
+        else:
+            engine = open_database(url)
     except (ArgumentError, NoSuchModuleError, ImportError) as error:
         yield ParseError(source, f"cannot open the database: {error}")
         return
@@ -317,9 +326,13 @@ def read(path: Path) -> Iterator[Record | ParseError | ReadWarning]:
         As :func:`read_url`; a SQLite file without the ProvenanceDB tables
         gives one ParseError naming the missing tables.
     """
+    yield from _read_engine(_sqlite_engine(path), str(path), "a SQLite file but not a CTADIRAC ProvenanceDB")
+
+
+def _sqlite_engine(path: Path) -> Engine:
+    """An engine that opens the SQLite file ``path`` read-only."""
     uri = Path(path).resolve().as_uri() + "?mode=ro"
-    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
-    yield from _read_engine(engine, str(path), "a SQLite file but not a CTADIRAC ProvenanceDB")
+    return create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
 
 
 def _read_engine(engine: Engine, source: str, not_provdb: str) -> Iterator[Record | ParseError | ReadWarning]:

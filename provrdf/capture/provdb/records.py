@@ -52,9 +52,16 @@ _T = TypeVar("_T")
 def records(mapper: Mapper) -> Iterator[Record | ParseError | ReadWarning]:
     """Every activity's record (or its ParseError), then the rest, then warnings for the rows no record holds."""
     index = 0
+    first_of: dict[str, Key] = {}  # record id -> the key of the activity row that has it
     for key, row in mapper.rows("activities").items():
         record = Record(id=f"provdb/activity/{text(row.get('id')) or key}", source=mapper.source, index=index)
-        yield _ActivityBuilder(mapper, record, key).build()
+        first = first_of.setdefault(record.id, key)
+        if first != key:  # two rows that are one activity by id: which one to believe is not for provrdf to say
+            yield ParseError(mapper.source, f"{mapper.where('activities', key)}: its id {text(row.get('id'))!r} is "
+                             f"also that of {mapper.where('activities', first)}; an id names one activity, so "
+                             "only the first row is read", record=index)
+        else:
+            yield _ActivityBuilder(mapper, record, key).build()
         index += 1
     rest = _RestBuilder(mapper, Record(id="provdb/rest", source=mapper.source, index=index)).build()
     if rest is not None:

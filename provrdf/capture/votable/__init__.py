@@ -122,6 +122,7 @@ from pathlib import Path
 from typing import Any
 
 from provrdf import model as m
+from provrdf.capture.safe import Unsafe, guard_xml
 from provrdf.capture.votable.columns import CLASSES, TableClass, class_named
 from provrdf.capture.votable.document import read_document
 from provrdf.errors import ParseError, ReadWarning
@@ -129,8 +130,8 @@ from provrdf.errors import ParseError, ReadWarning
 __all__ = ["CLASSES", "TableClass", "read", "sniff"]
 
 #: The root element, after an XML declaration, comments and a DOCTYPE; group 1 holds its attributes.
-_ROOT = re.compile(r"\ufeff?\s*(?:(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)\s*)*<(?:[\w.-]+:)?VOTABLE\b([^>]*)>",
-                   re.DOTALL)
+_ROOT = re.compile(r"\ufeff?\s*(?:(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE(?:[^\[>]|\[.*?\])*>)\s*)*"
+                   r"<(?:[\w.-]+:)?VOTABLE\b([^>]*)>", re.DOTALL)
 _NAMESPACE = "ivoa.net/xml/VOTable"
 _VOPROV_UTYPE = re.compile(r"""\butype\s*=\s*["']\s*voprov:""", re.IGNORECASE)
 _CLASS_TABLE = re.compile(r"""<(?:[\w.-]+:)?TABLE\b[^>]*?\bname\s*=\s*["']\s*(\w+)\s*["']""")
@@ -165,14 +166,20 @@ def read(path: Path) -> Iterator[m.Record | ParseError | ReadWarning]:
     """
     source = str(path)
     try:
-        content = path.read_bytes()
-        votable = _parse(content)
+        content = path.read_bytes()  # the record's id is made from the file as it is
+        guarded = guard_xml(content)
+        votable = _parse(guarded.content)
     except OSError as err:
         yield ParseError(source, f"cannot read the file: {err}")
+        return
+    except Unsafe as err:
+        yield ParseError(source, f"not a VOTable provrdf reads: {err}", line=err.line)
         return
     except Exception as err:  # noqa: BLE001 - astropy reports a broken document with many exception types
         yield ParseError(source, f"not a VOTable astropy can read: {err}")
         return
+    for kind, note in guarded.notes:
+        yield ReadWarning(source, kind, f"the document is {note}" if kind == "encoding" else note)
     yield from read_document(source, content, votable)
 
 

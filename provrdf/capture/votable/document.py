@@ -42,7 +42,8 @@ _RECORD_LISTS = ("activities", "entities", "agents", "usages", "generations", "a
 def read_document(source: str, content: bytes, votable: Any) -> Iterator[m.Record | ParseError | ReadWarning]:
     """The warnings and errors about the rows of ``votable`` (parsed from ``content``), then its record.
 
-    When no row could be read, a :class:`~provrdf.errors.ParseError` says so instead of the record.
+    When no row could be read, a :class:`~provrdf.errors.ParseError` says so instead of the record (the
+    errors of its rows, when there were rows).
     """
     reading = _start(source, content, votable)
     groups = _tables(reading, votable)
@@ -55,7 +56,7 @@ def read_document(source: str, content: bytes, votable: Any) -> Iterator[m.Recor
     yield from reading.items
     if any(getattr(reading.record, name) for name in _RECORD_LISTS):
         yield reading.record
-    else:
+    elif not any(isinstance(item, ParseError) for item in reading.items):  # else the rows' errors said why
         yield ParseError(source, "no provenance row could be read from this VOTable", record=0)
 
 

@@ -30,14 +30,17 @@ False
 from __future__ import annotations
 
 import json
+import logging
 import re
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from provrdf.capture.safe import Unsafe, decode, guard_xml, load_json, too_deep
 from provrdf.capture.w3c.document import (
     Document,
     Statement,
@@ -45,13 +48,14 @@ from provrdf.capture.w3c.document import (
     normalize_iri,
     python_literal,
 )
-from provrdf.capture.w3c.voprov import flatten_ivoa_json
 from provrdf.capture.w3c.records import records
-from provrdf.errors import ParseError
+from provrdf.capture.w3c.voprov import flatten_ivoa_json
+from provrdf.errors import ParseError, ReadWarning
 from provrdf.model import IRI, Record
 from provrdf.rdf.namespaces import PROV, VOPROV, XSD
 
-__all__ = ["W3CFormat", "jsonld", "load", "provjson", "provn", "provxml", "rdfxml", "trig", "turtle"]
+__all__ = ["PROV_JSONLD_CONTEXT", "W3CFormat", "check_contexts", "jsonld", "load", "provjson", "provn", "provxml",
+           "rdfxml", "trig", "turtle"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class W3CFormat:
     summary: str
     _sniff: Callable[[str], bool]
     _load: Callable[[bytes, str], Document]
+    xml: bool = False  #: an XML serialization (checked by :func:`~provrdf.capture.safe.guard_xml`)
 
     def sniff(self, head: str) -> bool:
         """Whether ``head`` (the start of a file) looks like this format.
@@ -73,8 +78,13 @@ class W3CFormat:
         """
         return self._sniff(head.lstrip("\ufeff"))
 
-    def read(self, path: Path) -> Iterator[Record | ParseError]:
+    def read(self, path: Path) -> Iterator[Record | ParseError | ReadWarning]:
         """Yield the records of the document at ``path``: its top level, and one per bundle.
+
+        The bytes are decoded first (any usual encoding, a guessed one said
+        in a ReadWarning); an XML document must pass
+        :func:`~provrdf.capture.safe.guard_xml` (no external entity, a
+        bounded expansion) before its parser sees it.
 
         Parameters
         ----------
@@ -83,7 +93,7 @@ class W3CFormat:
 
         Yields
         ------
-        Record or ParseError
+        Record, ParseError or ReadWarning
             A document its parser rejects is one ParseError, with the line when known.
 
         Raises
@@ -94,11 +104,30 @@ class W3CFormat:
         source = str(path)
         content = Path(path).read_bytes()
         try:
+            content, notes = self._prepared(content)
             document = load(self, content, source)
+        except Unsafe as error:
+            yield ParseError(source, f"not valid {self.summary}: {error}", line=error.line)
+            return
+        except RecursionError:
+            yield ParseError(source, f"not valid {self.summary}: {too_deep()}")
+            return
         except Exception as error:  # noqa: BLE001 -- a third-party parser's own exceptions
             yield ParseError(source, f"not valid {self.summary}: {_message(error)}", line=_line(error))
             return
+        for kind, note in notes:
+            yield ReadWarning(source, kind, f"the document is {note}" if kind == "encoding" else note)
+        for note in document.notes:
+            yield ReadWarning(source, "read differently", f"the prov package: {note}")
         yield from records(document)
+
+    def _prepared(self, content: bytes) -> tuple[bytes, tuple[tuple[str, str], ...]]:
+        """The document as UTF-8 bytes, and what was noted on the way (``(kind, note)`` pairs)."""
+        if self.xml:
+            guarded = guard_xml(content)
+            return guarded.content, guarded.notes
+        text, note = decode(content)
+        return text.lstrip("\ufeff").encode("utf-8"), ((("encoding", note),) if note else ())
 
 
 def load(fmt: W3CFormat, content: bytes, source: str) -> Document:
@@ -118,9 +147,40 @@ def load(fmt: W3CFormat, content: bytes, source: str) -> Document:
     Exception
         Whatever the parser raises on input it rejects.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # rdflib deprecations, prov's notes on what it skipped
-        return fmt._load(content, source)
+    with warnings.catch_warnings(record=True) as caught, _quiet_rdflib():
+        warnings.simplefilter("always")
+        document = fmt._load(content, source)
+    for warning in caught:  # rdflib's deprecations are not the input's business; prov's notes on it are
+        if type(warning.message).__name__ != "ProvFutureRejectionWarning":
+            continue
+        text = _FUTURE.sub("", str(warning.message)).strip()
+        if _DROPPED_TIME.search(str(warning.message)):
+            raise ValueError(f"{text}: a time that is no time")  # prov drops it; the record would lose it
+        document.notes.append(text)
+    return document
+
+
+#: The tail of the ``prov`` package's notes on what its next version rejects.
+_FUTURE = re.compile(r"\.?\s*prov \d+(\.\d+)* will reject this.*$", re.DOTALL)
+#: The note of a time that the ``prov`` package drops (its issue 555).
+_DROPPED_TIME = re.compile(r"not an xsd:dateTime|\(#555\)")
+
+
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """rdflib as a parser of untrusted input: literals kept as written (not re-spelled, so that a
+    malformed one is seen), and its log of literals it cannot convert silenced (the readers report them)."""
+    import rdflib
+
+    logger = logging.getLogger("rdflib.term")
+    level, normalize = logger.level, rdflib.NORMALIZE_LITERALS
+    logger.setLevel(logging.CRITICAL)
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+        rdflib.NORMALIZE_LITERALS = normalize
 
 
 # -- loading ------------------------------------------------------------------------------
@@ -184,7 +244,8 @@ def _value(value: Any) -> Any:
 
 
 def _load_json(content: bytes, source: str) -> Document:
-    data = json.loads(content.decode("utf-8-sig"))
+    # an id (or an attribute) given twice is what PROV-JSON writes as a list: both are kept
+    data = load_json(content.decode("utf-8-sig"), duplicates="list")
     if not isinstance(data, dict):
         raise TypeError("a PROV-JSON document is a JSON object")
     return _prov_document(json.dumps(flatten_ivoa_json(data)), source, format="json")
@@ -198,9 +259,47 @@ def _load_xml(content: bytes, source: str) -> Document:
 
 def _load_jsonld(content: bytes, source: str) -> Document:
     text = content.decode("utf-8-sig")
-    if _PROV_JSONLD.search(text[:4096]):
+    prov_jsonld = bool(_PROV_JSONLD.search(text[:4096]))
+    check_contexts(load_json(text), (PROV_JSONLD_CONTEXT,) if prov_jsonld else ())
+    if prov_jsonld:
         return _prov_document(text, source, format="jsonld")
     return _load_rdf(content, source, "json-ld")
+
+
+#: The PROV-JSONLD context, read from the copy the ``prov`` package ships (never fetched).
+PROV_JSONLD_CONTEXT = "https://openprovenance.org/prov-jsonld/context.jsonld"
+
+
+def check_contexts(document: Any, known: tuple[str, ...] = ()) -> None:
+    """Raise ValueError when a JSON-LD ``document`` names a context by URL (``@context`` or ``@import``),
+    anywhere in it, other than one of ``known`` (the contexts provrdf has a copy of).
+
+    A JSON-LD processor fetches such a context from the network or reads it
+    from the file system; provrdf does neither, so that a document cannot
+    make it send a request to any host, or read a local file.
+
+    >>> check_contexts({"@context": {"prov": "http://www.w3.org/ns/prov#"}, "@id": "http://e/a"})
+    >>> check_contexts({"@context": "http://127.0.0.1/ctx.jsonld"})
+    Traceback (most recent call last):
+    ...
+    ValueError: the JSON-LD context http://127.0.0.1/ctx.jsonld is not fetched: provrdf reads only the contexts \
+written in the document (and the PROV-JSONLD context it ships); write the context into the document
+    """
+    stack = [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("@context", "@import"):
+                    for context in value if isinstance(value, list) else [value]:
+                        if isinstance(context, str) and context not in known:
+                            raise ValueError(
+                                f"the JSON-LD {key[1:]} {context} is not fetched: provrdf reads only the contexts "
+                                "written in the document (and the PROV-JSONLD context it ships); write the "
+                                "context into the document")
+                stack.append(value)
 
 
 def _load_rdf(content: bytes, source: str, rdf_format: str) -> Document:
@@ -325,9 +424,9 @@ def _sniff_rdfxml(head: str) -> bool:
 
 
 provjson = W3CFormat("provjson", "PROV-JSON", _sniff_json, _load_json)
-provxml = W3CFormat("provxml", "PROV-XML", _sniff_xml, _load_xml)
+provxml = W3CFormat("provxml", "PROV-XML", _sniff_xml, _load_xml, xml=True)
 provn = W3CFormat("provn", "PROV-N", _sniff_provn, _load_provn)
 turtle = W3CFormat("turtle", "PROV-O Turtle", _sniff_turtle, lambda c, s: _load_rdf(c, s, "turtle"))
 trig = W3CFormat("trig", "PROV-O TriG", _sniff_trig, lambda c, s: _load_rdf(c, s, "trig"))
 jsonld = W3CFormat("jsonld", "PROV-O JSON-LD", _sniff_jsonld, _load_jsonld)
-rdfxml = W3CFormat("rdfxml", "PROV-O RDF/XML", _sniff_rdfxml, lambda c, s: _load_rdf(c, s, "xml"))
+rdfxml = W3CFormat("rdfxml", "PROV-O RDF/XML", _sniff_rdfxml, lambda c, s: _load_rdf(c, s, "xml"), xml=True)

@@ -17,6 +17,7 @@ Typed(text='1.5', datatype='http://www.w3.org/2001/XMLSchema#double', language=N
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,12 +36,14 @@ __all__ = [
     "Statement",
     "as_text",
     "blank_id",
+    "check_lexical",
     "class_value",
     "literal_value",
     "local_id",
     "normalize_iri",
     "position_kinds",
     "python_literal",
+    "time_value",
     "written",
 ]
 
@@ -120,6 +123,8 @@ class Document:
     source: str
     statements: list[Statement] = field(default_factory=list)
     bundles: dict[str, list[Statement]] = field(default_factory=dict)
+    #: what the parser said it read differently than written (given as warnings)
+    notes: list[str] = field(default_factory=list)
 
 
 def normalize_iri(iri: str) -> str:
@@ -284,6 +289,80 @@ def as_text(value: Any) -> str:
 #: XSD datatypes that Python holds exactly; their literals are written in one canonical way.
 _CANONICAL = {XSD + "int": int, XSD + "long": int, XSD + "integer": int, XSD + "double": float}
 _INT32, _INT64 = 2**31, 2**63
+_INTEGER = r"[+-]?[0-9]+"
+_DECIMAL = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
+_FLOAT = rf"{_DECIMAL}([eE][+-]?[0-9]+)?|[+-]?INF|NaN"
+_ZONE = r"(Z|[+-][0-9]{2}:[0-9]{2})?"
+#: The lexical spaces of the XSD datatypes a literal is checked against (XSD 1.1 Part 2), by local name.
+_LEXICAL = {
+    **dict.fromkeys(("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                     "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+                     "unsignedByte"), _INTEGER),
+    "decimal": _DECIMAL, "double": _FLOAT, "float": _FLOAT, "boolean": r"true|false|1|0",
+    "dateTime": r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?" + _ZONE,
+    "date": r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}" + _ZONE,
+}  # fmt: skip
+_LEXICAL_RE = {XSD + name: re.compile(pattern) for name, pattern in _LEXICAL.items()}
+#: The value ranges of the bounded integer types.
+_RANGES = {"int": (-_INT32, _INT32 - 1), "long": (-_INT64, _INT64 - 1), "short": (-2**15, 2**15 - 1),
+           "byte": (-128, 127), "unsignedInt": (0, 2**32 - 1), "unsignedShort": (0, 2**16 - 1),
+           "unsignedByte": (0, 255), "unsignedLong": (0, 2**64 - 1), "nonNegativeInteger": (0, None),
+           "positiveInteger": (1, None), "nonPositiveInteger": (None, 0), "negativeInteger": (None, -1)}  # fmt: skip
+
+
+def check_lexical(text: str, datatype: str) -> None:
+    """Raise ValueError when ``text`` is not a value of the XSD ``datatype`` (only the types of :data:`_LEXICAL`
+    are checked: numbers, booleans, dates and times).
+
+    >>> check_lexical("2024-02-29T10:00:00Z", XSD + "dateTime")
+    >>> check_lexical("2025-13-01T00:00:00Z", XSD + "dateTime")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a valid xsd:dateTime: '2025-13-01T00:00:00Z'
+    """
+    pattern = _LEXICAL_RE.get(datatype)
+    if pattern is None:
+        return
+    local = datatype[len(XSD):]
+    value = text.strip()
+    valid = pattern.fullmatch(value) is not None
+    if valid and local in _RANGES:
+        low, high = _RANGES[local]
+        number = int(value)
+        valid = (low is None or number >= low) and (high is None or number <= high)
+    if valid and local in ("dateTime", "date"):
+        try:
+            parse_time(value if local == "dateTime" else value[:10])
+        except ValueError:
+            valid = False
+    if not valid:
+        raise ValueError(f"not a valid xsd:{local}: {text!r}")
+
+
+def time_value(text: str) -> datetime:
+    """A time given as a formal argument (``startTime``, ``time``): a UTC datetime.
+
+    >>> time_value("2024-05-14T08:00:00+02:00")
+    datetime.datetime(2024, 5, 14, 6, 0, tzinfo=datetime.timezone.utc)
+
+    Raises
+    ------
+    ValueError
+        Naming the text, when it is not an ISO 8601 date-time.
+    """
+    try:
+        return parse_time(text)
+    except ValueError:
+        raise ValueError(f"not a valid xsd:dateTime: {text!r}") from None
+
+
+def _canonical_float(value: float) -> str:
+    """A float as XSD writes it: ``NaN``, ``INF``, ``-INF`` for the values that are no numbers."""
+    if math.isnan(value):
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "INF" if value > 0 else "-INF"
+    return str(value)
 
 
 def literal_value(text: str, datatype: str | None = None, language: str | None = None) -> Any:
@@ -294,20 +373,26 @@ def literal_value(text: str, datatype: str | None = None, language: str | None =
     literal keeps its datatype or language as a :class:`~provrdf.model.Typed`;
     numbers are written canonically (``"1.50"^^xsd:double`` as ``1.5``), as
     the ``prov`` package reads PROV-JSON numbers.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a value of its XSD datatype (a month 13, ``"nan"^^xsd:integer``): a value that
+        is not of its declared datatype makes the document broken (DESIGN.md, Validation).
     """
     if language:
         return Typed(text, language=language)
     if datatype in (None, XSD + "string"):
         return text
-    try:
-        if datatype == XSD + "boolean" and text.strip().lower() in ("true", "false", "1", "0"):
-            return text.strip().lower() in ("true", "1")
-        if datatype == XSD + "dateTime":
-            return parse_time(text)
-        if datatype in _CANONICAL:
-            return Typed(str(_CANONICAL[datatype](text.strip())), datatype)
-    except ValueError:
-        pass  # kept as written: the document's own business
+    check_lexical(text, datatype)
+    if datatype == XSD + "boolean":
+        return text.strip().lower() in ("true", "1")
+    if datatype == XSD + "dateTime":
+        return parse_time(text)
+    if datatype == XSD + "double":
+        return Typed(_canonical_float(float(text.strip().replace("INF", "inf"))), datatype)
+    if datatype in _CANONICAL:
+        return Typed(str(_CANONICAL[datatype](text.strip())), datatype)
     return Typed(text, datatype)
 
 
@@ -328,5 +413,5 @@ def python_literal(value: bool | float | str | datetime) -> Any:
         name = "int" if -_INT32 <= value < _INT32 else "long" if -_INT64 <= value < _INT64 else "integer"
         return Typed(str(value), XSD + name)
     if isinstance(value, float):
-        return Typed(str(value), XSD + "double")
+        return Typed(_canonical_float(value), XSD + "double")
     raise TypeError(f"not a literal: {value!r}")

@@ -37,7 +37,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from provrdf.capture.w3c.document import ARGUMENTS, Document, Statement, literal_value, normalize_iri, python_literal
+from provrdf.capture.w3c.document import (
+    ARGUMENTS,
+    NODE_KINDS,
+    Document,
+    Statement,
+    literal_value,
+    normalize_iri,
+    python_literal,
+)
 from provrdf.capture.w3c.voprov import IVOA_NODES, IVOA_RELATIONS, POSITIONS, ivoa_statement
 from provrdf.model import IRI
 from provrdf.rdf.namespaces import PROV, VOPROV, XSD
@@ -294,6 +302,8 @@ class _Parser:
                 elif token.text != "-":
                     statement.args[name] = self.identifier(token, namespaces)
             statement.attributes = attributes
+            if kind in NODE_KINDS and not statement.id:
+                raise self.error(f"{kind}(…) names no {kind}: its identifier is missing", position)
             return statement
         names = (() if kind in IVOA_RELATIONS else ("id",)) + POSITIONS.get(kind, ())
         node_id = self.node(ident, namespaces) if ident else None

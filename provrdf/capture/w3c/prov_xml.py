@@ -35,11 +35,10 @@ from typing import Any
 
 from lxml import etree
 
-from provrdf.capture.w3c.document import ARGUMENTS, Document, Statement, literal_value, normalize_iri
+from provrdf.capture.w3c.document import ARGUMENTS, Document, Statement, literal_value, normalize_iri, time_value
 from provrdf.capture.w3c.voprov import IVOA_NODES, IVOA_RELATIONS, ivoa_statement
 from provrdf.model import IRI
 from provrdf.rdf.namespaces import LEGACY_VOPROV, PROV, VOPROV, XSD
-from provrdf.timeutil import parse_time
 
 __all__ = ["loads"]
 
@@ -113,7 +112,7 @@ def _children(element: Any, formal: tuple[str, ...]) -> tuple[dict[str, Any], li
         namespace, local = _split(child.tag)
         ref = _ref_attribute(child)
         if local in formal and local in _TIMES and _is_record_namespace(namespace):
-            args[local] = parse_time((child.text or "").strip())
+            args[local] = time_value((child.text or "").strip())
         elif local in formal and ref is not None and _is_record_namespace(namespace):
             args[local] = _identifier(ref, child)
         elif ref is not None:

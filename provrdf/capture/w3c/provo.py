@@ -249,8 +249,10 @@ class _Graph:
         for predicate, obj in facts:
             if _is_relation(predicate) or (predicate == _TYPE and str(obj) in _BASE_CLASSES):
                 continue
-            if kind == "activity" and predicate in _ACTIVITY_TIMES:
+            if kind == "activity" and predicate in _ACTIVITY_TIMES and _ACTIVITY_TIMES[predicate] not in statement.args:
                 statement.args[_ACTIVITY_TIMES[predicate]] = self.value(obj)
+            elif kind == "activity" and predicate in _ACTIVITY_TIMES:  # a second time: kept, for the shapes to judge
+                statement.attributes.append((predicate, self.value(obj)))
             else:
                 statement.attributes.append((_attribute(predicate), self.value(obj)))
         return statement

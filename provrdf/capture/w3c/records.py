@@ -44,16 +44,19 @@ from provrdf.capture.w3c.document import (
     class_value,
     local_id,
     position_kinds,
+    time_value,
     written,
 )
 from provrdf.capture.w3c.provdm import COMMENT, ProvDM, extract, parameter_value
+from provrdf.errors import ParseError
 from provrdf.identifiers import external
 from provrdf.rdf.namespaces import DCTERMS, PROV, VOPROV
-from provrdf.timeutil import parse_time
 
 __all__ = ["bundle_role", "fingerprint", "fragments", "records"]
 
 _ROLE = (PROV + "role",)
+#: The PROV-O properties of an activity's times, for a node that gives one twice.
+_TIME_PREDICATES = {"startTime": PROV + "startedAtTime", "endTime": PROV + "endedAtTime"}
 _NAME_ORDER = (VOPROV + "name", PROV + "name")
 _ENTITY_KINDS = {VOPROV + "DatasetEntity": "dataset", VOPROV + "ValueEntity": "value",
                  PROV + "Collection": "collection", VOPROV + "Collection": "collection",
@@ -98,12 +101,14 @@ def fragments(iri: str) -> list[str]:
     return re.split("#|%23", iri)
 
 
-def records(document: Document) -> Iterator[m.Record]:
+def records(document: Document) -> Iterator[m.Record | ParseError]:
     """The records of ``document``: its top level (with its ProvDM bundles) first, then its other bundles.
 
     A statement that cannot be kept (a relation without the end it cannot
     do without, a description that belongs to no activity description) is
-    named in a warning of the record it was read with.
+    named in a warning of the record it was read with. A record holding a
+    value that cannot be read (a time that is no time) is a
+    :class:`~provrdf.errors.ParseError` with its index; the others are read on.
     """
     main = list(document.statements)
     others = []
@@ -114,13 +119,22 @@ def records(document: Document) -> Iterator[m.Record]:
             others.append(iri)
     index, job_activities = 0, []
     if main:
-        record, problems = _Mapper(main).record("")
-        record.id = "w3c/" + fingerprint(record)
-        job_activities = [a.id for a in record.activities]
-        yield from _finish(record, problems, document.source, index)
+        try:
+            record, problems = _Mapper(main).record("")
+        except ValueError as error:
+            yield ParseError(document.source, str(error), record=index)
+        else:
+            record.id = "w3c/" + fingerprint(record)
+            job_activities = [a.id for a in record.activities]
+            yield from _finish(record, problems, document.source, index)
         index += 1
     for iri in others:
-        record, problems = _Mapper(document.bundles[iri]).record(external(iri))
+        try:
+            record, problems = _Mapper(document.bundles[iri]).record(external(iri))
+        except ValueError as error:
+            yield ParseError(document.source, f"bundle <{iri}>: {error}", record=index)
+            index += 1
+            continue
         if bundle_role(iri) == "internal":
             _attach(record, _job(iri, job_activities))
         yield from _finish(record, problems, document.source, index)
@@ -205,7 +219,9 @@ class _Mapper:
             self.nodes[key] = Statement(statement.kind, statement.id, dict(statement.args), list(statement.attributes))
             return
         for name, value in statement.args.items():
-            known.args.setdefault(name, value)
+            first = known.args.setdefault(name, value)
+            if first != value and name in _TIME_PREDICATES:  # a second start or end: kept, the shapes judge it
+                known.attributes.append((_TIME_PREDICATES[name], value))
         known.attributes += [pair for pair in statement.attributes if pair not in known.attributes]
 
     def record(self, record_id: str) -> tuple[m.Record, list[tuple[str, str]]]:
@@ -298,12 +314,10 @@ def _agent(iri: str, node: Statement) -> m.Agent:
 
 
 def _time(value: Any) -> datetime | None:
+    """A time attribute as a datetime; one that is no time makes the record unreadable (ValueError)."""
     if value is None or isinstance(value, datetime):
         return value
-    try:
-        return parse_time(value.text if isinstance(value, m.Typed) else str(value))
-    except ValueError:
-        return None
+    return time_value(value.text if isinstance(value, m.Typed) else str(value))
 
 
 # -- relations ----------------------------------------------------------------------------------
