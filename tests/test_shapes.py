@@ -415,6 +415,54 @@ def test_usage_time_messages_name_the_activity(validator):
     assert "after the end of its activity" in issue.message and "2025-03-27T14:09:40" in issue.message
 
 
+@case
+def two_start_times(broken):
+    """provsh:SingleStartShape — the same start time said twice is one time."""
+    second = "2025-03-27T14:01:00Z" if broken else "2025-03-27T14:02:11Z"
+    return (plus(base(), ACTIVITY, P.startedAtTime, Literal(second, datatype=XSD_DATETIME)),
+            expect(broken, violation(ACTIVITY, PROV + "startedAtTime", PROVSH + "SingleStartShape")))
+
+
+@case
+def two_end_times(broken):
+    """provsh:SingleEndShape — the same end time said twice is one time."""
+    second = "2025-03-27T14:09:50Z" if broken else "2025-03-27T14:09:40Z"
+    return (plus(base(), ACTIVITY, P.endedAtTime, Literal(second, datatype=XSD_DATETIME)),
+            expect(broken, violation(ACTIVITY, PROV + "endedAtTime", PROVSH + "SingleEndShape")))
+
+
+# -- prov.ttl: derivations and communications in time --------------------------
+
+
+@case
+def derived_before_its_source(broken):
+    """provsh:DerivationTimeShape — a DL1 file generated after the simtel file it comes from is fine."""
+    record = base()
+    record.entities[0].generated_at = utc("2025-03-27T15:00:00Z" if broken else "2025-03-27T10:00:00Z")
+    return record, expect(broken, violation(OUTPUT, None, PROVSH + "DerivationTimeShape"))
+
+
+@case
+def derivation_cycle(broken):
+    """provsh:DerivationCycleShape (a Warning: without times a cycle shows no wrong step) — a chain is fine."""
+    record = base()
+    if broken:
+        record.derivations.append(m.Derivation(DL0, DL1))
+    return record, expect(broken, warning(INPUT, None, PROVSH + "DerivationCycleShape"),
+                          warning(OUTPUT, None, PROVSH + "DerivationCycleShape"))
+
+
+@case
+def informed_before_its_informant_started(broken):
+    """provsh:CommunicationTimeShape — a merge running while the processing that informs it runs is fine
+    (PROV asks only that the informant starts before the informed activity ends)."""
+    record = chain()
+    merge = record.activities[1]
+    merge.start, merge.end = ((utc("2025-03-27T13:00:00Z"), utc("2025-03-27T13:30:00Z")) if broken
+                              else (utc("2025-03-27T14:05:00Z"), utc("2025-03-27T14:30:00Z")))
+    return record, expect(broken, violation(MERGING, None, PROVSH + "CommunicationTimeShape"))
+
+
 # -- prov.ttl: generation -----------------------------------------------------
 
 
@@ -1232,8 +1280,10 @@ def test_warnings_only_for_recommended_vocabularies_and_completeness():
     completeness = {"AgentNameShape", "ValueEntityValueShape", "DescriptionNameShape", "ContentTypeShape",
                     "ValueTypeShape", "DescriptionRoleShape", "ParameterNameShape", "ParameterValueShape",
                     "ConfigFileNameShape", "RoleGivenWithDescriptionShape", "RoleListedByDescriptionShape"}
+    # a derivation cycle breaks PROV's order of times, but without times it shows no wrong step: a Warning
+    unproven = {"DerivationCycleShape"}
     assert warned == {"ActivityTypeVocabularyShape", "RelationTypeVocabularyShape", "AgentRoleVocabularyShape",
-                      "ProductDataCategoryShape", "ProductDataAssociationShape"} | completeness
+                      "ProductDataCategoryShape", "ProductDataAssociationShape"} | completeness | unproven
 
 
 def test_described_value_target_selects_only_described_nodes():
