@@ -12,6 +12,8 @@ there is written ``%5F``, so the encoding stays one-to-one.
 'https://example.org/prov/agent/software/ctapipe/_0.24.0'
 >>> mint("https://example.org/prov/", "agent", "software/ctapipe/_0.24.0")
 'https://example.org/prov/agent/software/ctapipe/%5F_0.24.0'
+>>> mint("https://example.org/prov/", "activity", "run 2024")  # an escape is never split
+'https://example.org/prov/activity/run%202024'
 >>> mint("https://example.org/prov/", "entity", external("urn:uuid:1234"))
 'urn:uuid:1234'
 >>> digest("a", "b") == digest("a", "b") != digest("ab")
@@ -40,8 +42,9 @@ _NAME_START = (
 _NAME_ONLY_AFTER = "\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"
 #: The longest suffix of an IRI that is an NCName (``search`` finds it, or nothing).
 NAME_TAIL = re.compile(f"[{_NAME_START}][{_NAME_START}{_NAME_ONLY_AFTER}]*\\Z")
-# An end made only of characters that cannot start a name, after one that is no name character.
-_NAMELESS_END = re.compile(f"(?<![{_NAME_START}{_NAME_ONLY_AFTER}])(_?)([{_NAME_ONLY_AFTER}]+)\\Z")
+# An end made only of characters that cannot start a name, after one that is no name character
+# nor the ``%`` of a percent-escape (whose two hex digits a ``_`` must not split).
+_NAMELESS_END = re.compile(f"(?<![{_NAME_START}{_NAME_ONLY_AFTER}%])(_?)([{_NAME_ONLY_AFTER}]+)\\Z")
 
 
 def mint(base: str, kind: str, local: str) -> str:
