@@ -136,11 +136,14 @@ def links_of(members: Iterable[NamedNode]) -> set[tuple[NamedNode, NamedNode]]:
 def link_change(store: Store, change: Change) -> Change:
     """The index and link quads that ``change`` adds and removes, so the linkset stays a function of the content.
 
-    The entities concerned are those with a location in the old or the new
-    quads of the graphs the change replaces; their facts after the change are
-    read from the other content graphs and taken from the new quads.
+    The entities concerned are those whose location or class the change
+    states or unstates in a content graph; their facts after the change are
+    read from the store and corrected by the change.
     """
-    touched = _located(change.replace.values()) | _located(store.quads(graph) for graph in change.replace)
+    bookkeeping = store.bookkeeping_graphs()
+    old = [q for graph in change.replace for q in store.quads(graph)]
+    touched = {q.subject for q in [*old, *_new(change), *change.remove]
+               if q.predicate in _FACTS and isinstance(q.subject, NamedNode) and q.graph_name not in bookkeeping}
     if not touched:
         return Change()
     after = file_keys(_facts_after(store, change, touched))
@@ -152,21 +155,25 @@ def link_change(store: Store, change: Change) -> Change:
     return index
 
 
-def _located(graphs: Iterable[Iterable[Quad]]) -> set[NamedNode]:
-    return {q.subject for quads in graphs for q in quads
-            if q.predicate == P.atLocation and isinstance(q.subject, NamedNode)}
+def _new(change: Change) -> list[Quad]:
+    """The quads a change states: the new quads of the graphs it replaces and those it adds."""
+    return [*(q for quads in change.replace.values() for q in quads), *change.add]
 
 
 def _facts_after(store: Store, change: Change, nodes: set[NamedNode]) -> list[tuple[NamedNode, NamedNode, object]]:
-    """The location and type facts of ``nodes`` once ``change`` is made (content graphs only)."""
-    skip = set(change.replace) | store.bookkeeping_graphs() | {LINKSET_GRAPH}
+    """The location and class facts of ``nodes`` in the content graphs once ``change`` is made."""
+    skip = store.bookkeeping_graphs()
+    gone = {(q.subject, q.predicate, q.object, q.graph_name) for q in change.remove}
     values = " ".join(str(node) for node in sorted(nodes, key=lambda n: n.value))
     rows = store.select(f"""SELECT ?e ?p ?o ?g WHERE {{
         VALUES ?e {{ {values} }} VALUES ?p {{ {P.atLocation} {TYPE} }} GRAPH ?g {{ ?e ?p ?o }} }}""")
     facts: list[tuple[NamedNode, NamedNode, object]] = [
-        (row.node("e"), row.node("p"), row["o"]) for row in rows if row.node("g") not in skip]
-    facts += [(q.subject, q.predicate, q.object) for quads in change.replace.values() for q in quads
-              if isinstance(q.subject, NamedNode) and q.subject in nodes and q.predicate in _FACTS]
+        (row.node("e"), row.node("p"), row["o"]) for row in rows
+        if row.node("g") not in skip and row.node("g") not in change.replace
+        and (row["e"], row["p"], row["o"], row["g"]) not in gone]
+    facts += [(q.subject, q.predicate, q.object) for q in _new(change)
+              if isinstance(q.subject, NamedNode) and q.subject in nodes and q.predicate in _FACTS
+              and q.graph_name not in skip]
     return facts
 
 

@@ -2,8 +2,9 @@
 
 A record that cannot be read, encoded, validated or stored is rejected on
 its own, with the file and record index; the rest of the batch goes on. Each
-stored record replaces its named graph in one transaction, together with
-the descriptions it brings, the same-file links and the knowledge-graph
+stored record is added to its named graph in one transaction (a graph holds
+what every source said about that record, whatever their order), together
+with the descriptions it brings, the same-file links and the knowledge-graph
 triples that follow from it and its entry in the ingest log, so a crash
 leaves the store as it was before that record. A record whose graph is
 already stored as it is changes nothing and is counted as unchanged.
@@ -265,7 +266,9 @@ class Ingester:
                 graphs[graph] = quads
                 self._written[graph] = digest
         log = run.quads() + (self.log.stored(encoded.graph, run.node) if own and self.log else [])
-        change = Change(replace=graphs, add=log)
+        # A graph is what every source said about its record (or description): added to, never
+        # replaced, so the store is the same whatever order the sources come in.
+        change = Change(add=[quad for quads in graphs.values() for quad in quads] + log)
         try:
             change += link_change(self.store, change)
             delta = self.store.write(change)

@@ -16,9 +16,10 @@ activity → an entity it used, entity → an entity it was derived from,
 activity → the activity that informed it; with ``members``, collection →
 member; with ``agents``, activity or entity → its agent (and on to the
 agents it acted for), where the walk stops. Going forth follows the same
-relations the other way. Two entities linked by ``prov:alternateOf`` (the
-same file as two tools named it, see :func:`provrdf.link.same_file_links`)
-are one node for counting: crossing that link is not a step. Configuration
+relations the other way. Entities linked by ``prov:alternateOf`` (the same
+file as tools named it, each linked to one of them, see :mod:`provrdf.link`)
+are one node for counting: crossing to another view of the file (at most two
+links, through the one they are linked to) is not a step. Configuration
 (parameters, config files) and descriptions belong to the node they
 configure or describe: they are not steps.
 
@@ -49,8 +50,9 @@ DIRECTIONS = {"back": "back", "backward": "back", "forth": "forth", "forward": "
 #: ``ivoa`` answers in voprov terms; ``w3c`` flattens the answer to plain PROV.
 MODELS = ("ivoa", "w3c")
 
-#: Crossing from an entity to another view of the same file: free, in either direction.
-_SAME = "(prov:alternateOf|^prov:alternateOf)?"
+#: Crossing from an entity to another view of the same file: free, in either direction, through the
+#: view all others link to.
+_SAME = "(prov:alternateOf|^prov:alternateOf)?/(prov:alternateOf|^prov:alternateOf)?"
 _AGENT_STEP = "(prov:wasAssociatedWith|prov:wasAttributedTo)/(prov:actedOnBehalfOf)*"
 #: From a description to the descriptions it owns or points to.
 _DESCRIPTION_LINKS = ("hasUsageDescription", "hasGenerationDescription", "hasParameterDescription",

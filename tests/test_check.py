@@ -1,0 +1,63 @@
+"""provrdf check: the derived graphs of a store are what its records imply, and --repair makes them so."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from pyoxigraph import DefaultGraph, Literal, NamedNode
+
+from provrdf import ingest
+from provrdf.check import repair, verify
+from provrdf.cli import main
+from provrdf.link import linkset_graph
+from provrdf.rdf.terms import P, R
+from provrdf.store import open_store
+from provrdf.store.base import LOCATIONS_GRAPH
+
+from helpers import CAPTURE_SOURCES, DEMO
+
+
+def spoil(store) -> None:
+    """Damage each derived part once: a knowledge-graph triple lost, a bogus index entry, a bogus link."""
+    fact = next(q for q in store.quads(DefaultGraph()) if q.predicate == P.atLocation)
+    stranger = NamedNode(store.base + "entity/not-from-any-record")
+    store.update(f"DELETE DATA {{ {fact.subject} {fact.predicate} {fact.object} }} ;"
+                 f"INSERT DATA {{ GRAPH {LOCATIONS_GRAPH} {{ {stranger} {R.fileKey} {Literal('/x')} }}"
+                 f" GRAPH {linkset_graph('/x')} {{ {stranger} {P.alternateOf} {fact.subject} }} }}")
+
+
+def test_an_ingested_store_is_consistent():
+    with open_store(":memory:") as store:
+        assert ingest(store, CAPTURE_SOURCES).ok
+        report = verify(store)
+        assert report.ok and report.records > 20 and report.links >= 1 and report.knowledge > 1000
+
+
+def test_damage_is_found_part_by_part_and_repaired():
+    with open_store(":memory:") as store:
+        ingest(store, CAPTURE_SOURCES)
+        before = set(store.quads())
+        spoil(store)
+        found = {f.part: f for f in verify(store).findings}
+        assert set(found) == {"knowledge graph", "file index", "linkset"}
+        assert len(found["knowledge graph"].missing) == 1 and len(found["file index"].extra) == 1
+        assert len(found["linkset"].extra) == 1
+        assert not repair(store).ok and verify(store).ok
+        assert set(store.quads()) == before
+
+
+def test_the_cli_says_consistent_or_not_and_repairs(tmp_path):
+    location = str(tmp_path / "store")
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", "--store", location, *map(str, sorted(DEMO.glob("*.log")))]).exit_code == 0
+    clean = runner.invoke(main, ["check", "--store", location])
+    assert clean.exit_code == 0 and clean.output.rstrip().endswith(": consistent")
+    with open_store(location) as store:
+        spoil(store)
+    broken = runner.invoke(main, ["check", "--store", location])
+    assert broken.exit_code == 1 and "knowledge graph: 1 quad(s) missing, 0 extra" in broken.output
+    assert "NOT consistent" in broken.output
+    fixed = runner.invoke(main, ["check", "--store", location, "--repair"])
+    assert fixed.exit_code == 0 and "repaired" in fixed.output
+    assert runner.invoke(main, ["check", "--store", location]).exit_code == 0
+    with open_store(location) as store:
+        assert not [q for q in store.quads(LOCATIONS_GRAPH) if q.subject.value.endswith("not-from-any-record")]
