@@ -19,10 +19,14 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from provrdf.link import file_keys, linkset_graph, links_of
 from provrdf.rdf.terms import TYPE, P, R
-from provrdf.store.base import LINKSET_GRAPH, LOCATIONS_GRAPH, Delta, Store
+from provrdf.store.base import LINKSET_GRAPH, LOCATIONS_GRAPH, Delta, Store, ingest_log_graph
 from provrdf.store.knowledge import knowledge_quads
+from provrdf.store.layout import LAYOUT, layout_quad, layout_version
 
-__all__ = ["Finding", "Report", "repair", "verify"]
+#: The PROV classes layout 1 also gave the ingest log's nodes.
+_OLD_LOG_CLASSES = (P.Activity, P.Entity, P.Agent, P.SoftwareAgent)
+
+__all__ = ["Finding", "Report", "repair", "upgrade", "verify"]
 
 #: How many differing quads a finding shows.
 _EXAMPLES = 3
@@ -96,6 +100,36 @@ def repair(store: Store) -> Report:
     if not report.ok:
         store.apply(report.delta())
     return report
+
+
+def upgrade(store: Store) -> int | None:
+    """Bring a store of an older layout to :data:`~provrdf.store.layout.LAYOUT`; the layout it had, or ``None``.
+
+    From layout 1: the ingest log's nodes keep provrdf's classes only (the
+    provrdf agent becomes a ``provrdf:Software``); the same-file links that
+    layout wrote into record graphs (a ``prov:alternateOf`` between two
+    entities at one file) and its location index are removed; then the
+    index, the linkset and the knowledge graph are rebuilt (:func:`repair`)
+    and the new layout recorded. Each step is a transaction and the upgrade
+    can be run again after a crash: the layout is recorded last.
+    """
+    version = layout_version(store)
+    if version >= LAYOUT:
+        return None
+    log = ingest_log_graph(store)
+    old = [q for q in store.quads(log) if q.predicate == TYPE and q.object in _OLD_LOG_CLASSES]
+    software = {q.subject for q in old if q.object == P.SoftwareAgent}
+    bookkeeping = store.bookkeeping_graphs()
+    keys = file_keys((q.subject, q.predicate, q.object) for q in store.quads()
+                     if q.predicate in (P.atLocation, TYPE) and isinstance(q.subject, NamedNode)
+                     and isinstance(q.graph_name, NamedNode) and q.graph_name not in bookkeeping)
+    made = [q for q in store.quads() if q.predicate == P.alternateOf and isinstance(q.graph_name, NamedNode)
+            and not _is_linkset(q.graph_name) and keys.get(q.subject, set()) & keys.get(q.object, set())]  # type: ignore[arg-type]
+    store.apply(Delta(remove=[*old, *made, *store.quads(LOCATIONS_GRAPH)],
+                      add=[Quad(agent, TYPE, R.Software, log) for agent in software]))
+    repair(store)
+    store.apply(Delta(add=[layout_quad()]))
+    return version
 
 
 def _links(keys: dict[NamedNode, set[str]]) -> set[Quad]:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import pyoxigraph
+import pytest
 from click.testing import CliRunner
 from pyoxigraph import DefaultGraph, Literal, NamedNode
 
-from provrdf import ingest
-from provrdf.check import repair, verify
+from provrdf import ingest, query
+from provrdf.check import repair, upgrade, verify
+from provrdf.errors import StoreError
+from provrdf.ingest_log import ingest_log_graph
 from provrdf.cli import main
 from provrdf.link import linkset_graph
 from provrdf.rdf.terms import P, R
 from provrdf.store import open_store
 from provrdf.store.base import LOCATIONS_GRAPH
+from provrdf.store.layout import LAYOUT, layout_version, require_layout
 
-from helpers import CAPTURE_SOURCES, DEMO
+from helpers import CAPTURE_SOURCES, DATA, DEMO
 
 
 def spoil(store) -> None:
@@ -61,3 +66,32 @@ def test_the_cli_says_consistent_or_not_and_repairs(tmp_path):
     assert runner.invoke(main, ["check", "--store", location]).exit_code == 0
     with open_store(location) as store:
         assert not [q for q in store.quads(LOCATIONS_GRAPH) if q.subject.value.endswith("not-from-any-record")]
+
+
+def layout1_store():
+    """A store as provrdf wrote it in layout 1 (tests/data/stores/layout1.nq)."""
+    store = open_store(":memory:")
+    store.bulk_load(pyoxigraph.parse(path=str(DATA / "stores" / "layout1.nq"), format=pyoxigraph.RdfFormat.N_QUADS))
+    return store
+
+
+def test_a_layout_1_store_is_refused_with_the_command_that_upgrades_it():
+    store = layout1_store()
+    assert layout_version(store) == 1
+    with pytest.raises(StoreError, match=r"has layout 1, .*`provrdf check --repair --store :memory:` upgrades it"):
+        require_layout(store)
+
+
+def test_upgrading_layout_1_gives_the_store_a_fresh_ingest_gives():
+    store = layout1_store()
+    assert len(query(store, "SELECT ?a { ?a a prov:Activity }")) == 0  # layout 1 answered from the named graphs
+    assert upgrade(store) == 1 and layout_version(store) == LAYOUT and upgrade(store) is None
+    require_layout(store)
+    fresh = open_store(":memory:")
+    ingest(fresh, [*sorted(DEMO.glob("*.log")), *sorted((DATA / "cross").iterdir()),
+                   DATA / "ctapipe" / "bad_record.provenance.log"])
+    assert set(store.quads(DefaultGraph())) == set(fresh.quads(DefaultGraph()))
+    assert verify(store).ok
+    log = ingest_log_graph(store)
+    assert not query(store, f"ASK {{ GRAPH {log} {{ ?n a prov:Activity }} }}")
+    assert query(store, f"ASK {{ GRAPH {log} {{ ?n a provrdf:Software }} }}")
