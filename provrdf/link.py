@@ -32,11 +32,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
 from provrdf.capture.files import file_path
 from provrdf.rdf.terms import TYPE, P, R, V
-from provrdf.store.base import LINKSET_GRAPH, LOCATIONS_GRAPH, Change, Store
+from provrdf.store.base import LINKSET_GRAPH, LOCATIONS_GRAPH, Change, Delta, Store
 
 __all__ = ["file_key", "file_keys", "is_file_location", "link_change", "links_of", "linkset_graph", "location_variants"]
 
@@ -133,20 +133,21 @@ def links_of(members: Iterable[NamedNode]) -> set[tuple[NamedNode, NamedNode]]:
     return {(member, found[0]) for member in found[1:]}
 
 
-def link_change(store: Store, change: Change) -> Change:
-    """The index and link quads that ``change`` adds and removes, so the linkset stays a function of the content.
+def link_change(store: Store, planned: Delta) -> Change:
+    """The index and link quads that follow from a planned write, so the linkset stays a function of the content.
 
+    ``planned`` is what a change does to the store (:meth:`Store.plan`).
     The entities concerned are those whose location or class the change
-    states or unstates in a content graph; their facts after the change are
-    read from the store and corrected by the change.
+    states or unstates; their facts after the change are read from the
+    knowledge graph, where each fact is once, and corrected by ``planned``.
     """
     bookkeeping = store.bookkeeping_graphs()
-    old = [q for graph in change.replace for q in store.quads(graph)]
-    touched = {q.subject for q in [*old, *_new(change), *change.remove]
-               if q.predicate in _FACTS and isinstance(q.subject, NamedNode) and q.graph_name not in bookkeeping}
+    stated = [q for q in [*planned.add, *planned.remove]
+              if q.predicate in _FACTS and isinstance(q.subject, NamedNode) and q.graph_name not in bookkeeping]
+    touched = {q.subject for q in stated if isinstance(q.subject, NamedNode)}
     if not touched:
         return Change()
-    after = file_keys(_facts_after(store, change, touched))
+    after = file_keys(_facts_after(store, planned, touched))
     before = _index(store, touched)
     index = Change(add=[_entry(e, k) for e in touched for k in after.get(e, set()) - before.get(e, set())],
                    remove=[_entry(e, k) for e in touched for k in before.get(e, set()) - after.get(e, set())])
@@ -155,25 +156,18 @@ def link_change(store: Store, change: Change) -> Change:
     return index
 
 
-def _new(change: Change) -> list[Quad]:
-    """The quads a change states: the new quads of the graphs it replaces and those it adds."""
-    return [*(q for quads in change.replace.values() for q in quads), *change.add]
+def _facts_after(store: Store, planned: Delta, nodes: set[NamedNode]) -> set[tuple[NamedNode, NamedNode, object]]:
+    """The location and class facts of ``nodes`` in the knowledge graph once the planned delta is made."""
+    # one VALUES block of (node, property) pairs: the engine looks each pair up instead of scanning
+    pairs = " ".join(f"({node} {predicate})" for node in sorted(nodes, key=lambda n: n.value) for predicate in _FACTS)
+    rows = store.select(f"SELECT ?e ?p ?o WHERE {{ VALUES (?e ?p) {{ {pairs} }} ?e ?p ?o }}")
+    facts: set[tuple[NamedNode, NamedNode, object]] = {(row.node("e"), row.node("p"), row["o"]) for row in rows}
 
+    def known(quad: Quad) -> bool:
+        return isinstance(quad.graph_name, DefaultGraph) and quad.subject in nodes and quad.predicate in _FACTS
 
-def _facts_after(store: Store, change: Change, nodes: set[NamedNode]) -> list[tuple[NamedNode, NamedNode, object]]:
-    """The location and class facts of ``nodes`` in the content graphs once ``change`` is made."""
-    skip = store.bookkeeping_graphs()
-    gone = {(q.subject, q.predicate, q.object, q.graph_name) for q in change.remove}
-    values = " ".join(str(node) for node in sorted(nodes, key=lambda n: n.value))
-    rows = store.select(f"""SELECT ?e ?p ?o ?g WHERE {{
-        VALUES ?e {{ {values} }} VALUES ?p {{ {P.atLocation} {TYPE} }} GRAPH ?g {{ ?e ?p ?o }} }}""")
-    facts: list[tuple[NamedNode, NamedNode, object]] = [
-        (row.node("e"), row.node("p"), row["o"]) for row in rows
-        if row.node("g") not in skip and row.node("g") not in change.replace
-        and (row["e"], row["p"], row["o"], row["g"]) not in gone]
-    facts += [(q.subject, q.predicate, q.object) for q in _new(change)
-              if isinstance(q.subject, NamedNode) and q.subject in nodes and q.predicate in _FACTS
-              and q.graph_name not in skip]
+    facts -= {(q.subject, q.predicate, q.object) for q in planned.remove if known(q)}
+    facts |= {(q.subject, q.predicate, q.object) for q in planned.add if known(q)}  # type: ignore[misc]
     return facts
 
 

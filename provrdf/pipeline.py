@@ -270,8 +270,10 @@ class Ingester:
         # replaced, so the store is the same whatever order the sources come in.
         change = Change(add=[quad for quads in graphs.values() for quad in quads] + log)
         try:
-            change += link_change(self.store, change)
-            delta = self.store.write(change)
+            delta = self.store.plan(change)
+            delta = delta.then(self.store.plan(link_change(self.store, delta)))
+            if delta:
+                self.store.apply(delta)
         except Error as err:
             for graph in graphs:
                 self._written.pop(graph, None)

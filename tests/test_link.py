@@ -108,3 +108,12 @@ def test_a_link_a_source_states_itself_is_kept_once():
     assert len(rows) == 2 and len(set(rows)) == 2
     said = list(query(store, f"SELECT ?g WHERE {{ GRAPH ?g {{ ?a prov:alternateOf ?b }} FILTER(?g != {linkset_graph(DL2)}) }}"))
     assert [row.node("g") for row in said] == [NamedNode(store.base + "bundle/dirac/run")]
+
+
+def test_a_link_given_up_by_the_linkset_stays_while_a_record_states_it():
+    store = stored([record("b", "bbb", DL2), record("c", "ccc", DL2)])
+    newcomer = record("a", "aaa", DL2)
+    newcomer.alternates.append(m.Alternate("ccc", "bbb"))  # the very link the linkset is about to give up
+    Ingester(store).records([newcomer], "later", "test")
+    assert links(store) == {("bbb", "aaa"), ("ccc", "aaa"), ("ccc", "bbb")}
+    assert verify(store).ok

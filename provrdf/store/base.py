@@ -131,10 +131,14 @@ class Store(abc.ABC):
 
         Nothing is written when the change changes nothing (the delta is then empty).
         """
-        delta = plan(self, change, self.bookkeeping_graphs())
+        delta = self.plan(change)
         if delta:
             self.apply(delta)
         return delta
+
+    def plan(self, change: Change) -> Delta:
+        """The exact quads ``change`` would remove and add, the knowledge graph's included; nothing is written."""
+        return plan(self, change, self.bookkeeping_graphs())
 
     def replace(self, graphs: dict[NamedNode, list[Quad]], also: Iterable[Quad] = ()) -> Delta:
         """Replace each of ``graphs`` by its quads and add ``also``, in one :meth:`write`."""

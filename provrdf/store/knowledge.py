@@ -60,6 +60,18 @@ class Delta:
     def __bool__(self) -> bool:
         return bool(self.remove or self.add)
 
+    def then(self, other: Delta) -> Delta:
+        """This delta and ``other``, planned from the same state on disjoint changes, as one.
+
+        A knowledge-graph triple ``other`` takes out stays when this delta has
+        a content graph come to state it.
+        """
+        add = set(self.add) | set(other.add)
+        stated = {q.triple for q in self.add if isinstance(q.graph_name, NamedNode)}
+        remove = {q for q in set(self.remove) | set(other.remove)
+                  if q not in add and not (isinstance(q.graph_name, DefaultGraph) and q.triple in stated)}
+        return Delta(remove=sorted(remove, key=str), add=sorted(add, key=str))
+
     def named(self) -> tuple[int, int]:
         """How many quads of named graphs are removed and added (the knowledge graph's copies not counted)."""
         return (sum(isinstance(q.graph_name, NamedNode) for q in self.remove),
