@@ -25,7 +25,9 @@ from provrdf.pipeline import IngestReport
 from provrdf.walk import DIRECTIONS, MODELS
 from provrdf.rdf.namespaces import PREFIXES
 from provrdf.results import RESULT_FORMATS
-from provrdf.store.base import sparql_prefixes
+from provrdf.identifiers import DEFAULT_BASE
+from provrdf.store import holds_store
+from provrdf.store.base import Store, sparql_prefixes
 
 __all__ = ["main"]
 
@@ -81,6 +83,11 @@ def _failures(*more_formats: str) -> Iterator[None]:
         raise click.UsageError(str(err)) from err
     except Error as err:
         raise click.ClickException(str(err)) from err
+
+
+def _existing(location: str | None, *, write: bool = False) -> Store:
+    """The store at ``location``, which must be there (never created): read-only beside any writer, unless ``write``."""
+    return api.open_store(location, create=False, read_only=not write)
 
 
 @contextmanager
@@ -195,7 +202,7 @@ def query(location: str | None, fmt: str, sparql: str) -> None:
     the record graphs: a fact that several records state comes once per
     record (count with SELECT DISTINCT).
     """
-    with _failures(), api.open_store(location) as store:
+    with _failures(), _existing(location) as store:
         click.echo(api.format_results(api.query(store, sparql), fmt), nl=False)
 
 
@@ -252,7 +259,7 @@ def lineage(location: str | None, direction: str, depth: str, members: bool, age
     if fmt != "tree":
         with _failures("tree"):
             get_format(fmt)
-    with _failures(), api.open_store(location) as store:
+    with _failures(), _existing(location) as store:
         result = api.lineage(store, ids, direction=direction, depth=steps, members=members, agents=agents,
                              descriptions=descriptions, configuration=configuration, model=model)
         if fmt == "tree":
@@ -272,7 +279,7 @@ def export(location: str | None, graph: str | None, fmt: str, rankdir: str | Non
            output: Path | None) -> None:
     """Write the whole store (one bundle per record, the ingest log included), or one graph, in a W3C
     PROV, PROV-O, VO or picture format."""
-    with _failures(), api.open_store(location) as store:
+    with _failures(), _existing(location) as store:
         data = api.export(store, fmt, graph=graph, **_given(rankdir=rankdir, member_limit=member_limit))
         _write(data, output, get_format(fmt).binary)
 
@@ -286,6 +293,21 @@ def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
     else:
         output.write_bytes(data)
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+@main.command()
+@_STORE
+@click.option("--base", metavar="IRI", help=f"Base IRI of the nodes the store names [default: {DEFAULT_BASE}].")
+def init(location: str | None, base: str | None) -> None:
+    """Create an empty store and say where (ingest, describe and demo create one too; no other command does).
+
+    A store that is already there is left as it is.
+    """
+    with _failures():
+        existed = holds_store(location)
+        with api.open_store(location, base=base) as store:
+            where = store.location if store.location == ":memory:" else str(Path(store.location).resolve())
+    click.echo(f"a provrdf store is already at {where}" if existed else f"created an empty provrdf store at {where}")
 
 
 @main.command()

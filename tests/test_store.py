@@ -1,14 +1,18 @@
-"""The embedded store: base IRI, atomic graph replacement, persistence, escaping."""
+"""The embedded store: base IRI, atomic graph replacement, persistence, escaping; where a store is, and how it opens."""
 
 from __future__ import annotations
 
+import pyoxigraph
 import pytest
+from click.testing import CliRunner
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
 
+from provrdf.cli import main
 from provrdf.errors import StoreError
 from provrdf.identifiers import DEFAULT_BASE
 from provrdf.rdf.encode import Encoder
-from provrdf.store import open_store
+from provrdf.store import holds_store, open_store
+from provrdf.store.oxigraph import DEFAULT_TIMEOUT, TIMEOUT_VARIABLE, store_timeout
 from provrdf.store.base import SETTINGS_GRAPH
 
 from helpers import chain_record
@@ -75,3 +79,117 @@ def test_replacing_a_record_twice_gives_the_same_quads(memory_store):
 def test_remote_location_is_a_clear_error():
     with pytest.raises(StoreError, match="remote SPARQL"):
         open_store("http://localhost:7878/")
+
+
+# -- where a store is, and who opens it ----------------------------------------
+
+
+def _listing(folder):
+    return sorted((p.name, p.stat().st_size) for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_no_store_at_a_location_is_an_error_that_creates_nothing(tmp_path, read_only):
+    with pytest.raises(StoreError, match=f"^no provrdf store at {tmp_path / 'none'}$"):
+        open_store(tmp_path / "none", create=False, read_only=read_only)
+    assert not (tmp_path / "none").exists()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(StoreError, match="^no provrdf store at "):
+        open_store(tmp_path / "empty", create=False, read_only=read_only)
+    assert list((tmp_path / "empty").iterdir()) == []
+
+
+def test_an_oxigraph_folder_that_is_not_provrdfs_is_no_store_and_is_left_alone(tmp_path):
+    other = pyoxigraph.Store(str(tmp_path / "other"))
+    other.add(Quad(S, P, Literal("theirs"), G))
+    other.flush()
+    del other
+    before = _listing(tmp_path / "other")
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match=f"^no provrdf store at {tmp_path / 'other'}$"):
+            open_store(tmp_path / "other", create=False, read_only=read_only)
+    assert _listing(tmp_path / "other") == before
+
+
+def test_a_store_is_created_only_in_a_new_or_empty_folder(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.txt").write_text("buy milk")
+    with pytest.raises(StoreError, match="new or an empty folder .this one holds todo.txt."):
+        open_store(tmp_path / "notes")
+    assert [p.name for p in (tmp_path / "notes").iterdir()] == ["todo.txt"]
+    (tmp_path / "empty").mkdir()
+    open_store(tmp_path / "empty").close()
+    assert holds_store(tmp_path / "empty")
+
+
+def test_holds_store(tmp_path):
+    assert not holds_store(tmp_path / "s")
+    open_store(tmp_path / "s").close()
+    assert holds_store(tmp_path / "s")
+    assert holds_store(":memory:")
+
+
+def test_a_read_only_store_refuses_every_change(tmp_path):
+    with open_store(tmp_path / "s") as store:
+        store.replace({G: [Quad(S, P, Literal("kept"), G)]})
+    with open_store(tmp_path / "s", read_only=True) as store:
+        assert store.read_only and [q.object.value for q in store.quads(G)] == ["kept"]
+        for change in (lambda: store.update(f"DROP GRAPH {G}"), lambda: store.replace({G: []}),
+                       lambda: store.bulk_load([Quad(S, P, Literal("new"), G)])):
+            with pytest.raises(StoreError, match=f"^the store at {tmp_path / 's'} is open read-only$"):
+                change()
+    with open_store(tmp_path / "s", read_only=True) as store:
+        assert [q.object.value for q in store.quads(G)] == ["kept"]
+
+
+def test_a_read_only_store_keeps_the_recorded_base_and_writes_nothing(tmp_path):
+    open_store(tmp_path / "s", base="https://data.example.org/prov/").close()
+    before = {name for name, _ in _listing(tmp_path / "s")}
+    with open_store(tmp_path / "s", read_only=True) as store:
+        assert store.base == "https://data.example.org/prov/"
+    with pytest.raises(StoreError, match="uses base IRI https://data.example.org/prov/"):
+        open_store(tmp_path / "s", read_only=True, base="https://elsewhere.example.org/")
+    assert {name for name, _ in _listing(tmp_path / "s")} <= before | {"provrdf-readers"}
+    assert list((tmp_path / "s" / "provrdf-readers").iterdir()) == []
+
+
+def test_a_closed_store_says_so(tmp_path):
+    store = open_store(tmp_path / "s")
+    store.close()
+    with pytest.raises(StoreError, match="is closed"):
+        store.graphs()
+    open_store(tmp_path / "s").close()  # and lets the next writer in
+
+
+def test_the_wait_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv(TIMEOUT_VARIABLE, "2.5")
+    assert store_timeout() == 2.5 and store_timeout(0) == 0
+    monkeypatch.setenv(TIMEOUT_VARIABLE, "soon")
+    with pytest.raises(StoreError, match="PROVRDF_STORE_TIMEOUT must be a number of seconds, not 'soon'"):
+        store_timeout()
+    monkeypatch.delenv(TIMEOUT_VARIABLE)
+    assert store_timeout() == DEFAULT_TIMEOUT
+
+
+@pytest.mark.parametrize("command", [["query", "ASK {}"], ["lineage", "x"], ["export", "--format", "turtle"],
+                                     ["check"]])
+def test_reading_commands_on_no_store_exit_one_and_create_nothing(tmp_path, command):
+    location = tmp_path / "typo"
+    result = CliRunner().invoke(main, [command[0], "--store", str(location), *command[1:]])
+    assert result.exit_code == 1
+    assert result.output == f"Error: no provrdf store at {location}\n"
+    assert not location.exists()
+
+
+def test_init_creates_an_empty_store_and_says_where(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["init", "--store", "new", "--base", "https://data.example.org/prov/"])
+    assert result.exit_code == 0
+    assert result.output == f"created an empty provrdf store at {tmp_path / 'new'}\n"
+    again = CliRunner().invoke(main, ["init", "--store", "new"])
+    assert again.output == f"a provrdf store is already at {tmp_path / 'new'}\n"
+    with open_store("new", read_only=True) as store:
+        assert store.base == "https://data.example.org/prov/"
+        assert len(store.select("SELECT * WHERE { ?s ?p ?o }")) == 0  # the default graph: no knowledge yet
+    query = CliRunner().invoke(main, ["query", "--store", "new", "--format", "csv", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"])
+    assert query.exit_code == 0 and query.output.splitlines() == ["s,p,o"]

@@ -10,6 +10,7 @@ import pyoxigraph
 from provrdf.errors import StoreError
 from provrdf.results import Boolean, Graph, QueryResult, Solutions
 from provrdf.store.base import Delta, Store
+from provrdf.store.oxigraph import Oxigraph
 
 __all__ = ["EmbeddedStore"]
 
@@ -17,19 +18,24 @@ __all__ = ["EmbeddedStore"]
 class EmbeddedStore(Store):
     """An Oxigraph store inside this process; ``path=None`` keeps it in memory.
 
+    On disk, one process writes (``read_only=False``, waiting up to
+    ``timeout`` seconds for another writer) and any number read
+    (``read_only=True``) beside it; see :mod:`provrdf.store.oxigraph`.
+
     >>> store = EmbeddedStore(None, base="https://example.org/")
     >>> store.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> "c" } }')
     >>> len(store)
     1
     """
 
-    def __init__(self, path: str | Path | None, *, base: str) -> None:
+    def __init__(self, path: str | Path | None, *, base: str, read_only: bool = False,
+                 timeout: float | None = None) -> None:
         self.location = ":memory:" if path is None else str(path)
         self.base = base
-        try:
-            self._store = pyoxigraph.Store() if path is None else pyoxigraph.Store(str(path))
-        except OSError as err:
-            raise StoreError(f"cannot open the store at {self.location}: {err}") from err
+        #: Whether every change is refused (a reader's snapshot of a store on disk).
+        self.read_only = read_only
+        self._store = Oxigraph(None if path is None else Path(path), self.location, read_only=read_only,
+                               timeout=timeout)
 
     def query(self, sparql: str) -> QueryResult:
         try:
@@ -81,10 +87,8 @@ class EmbeddedStore(Store):
         self._store.bulk_extend(quads)
 
     def close(self) -> None:
-        # Oxigraph releases its lock on the folder when the last reference goes.
-        if self.location != ":memory:":
-            self._store.flush()
-            del self._store
+        """Flush the store to disk and let the next writer in (a store in memory stays usable)."""
+        self._store.close()
 
 
 def _answer(result: pyoxigraph.QuerySolutions | pyoxigraph.QueryBoolean | pyoxigraph.QueryTriples) -> QueryResult:
