@@ -312,6 +312,7 @@ def load_yaml(text: str) -> Any:
 def _check_nodes(root: yaml.Node) -> None:
     """Depth, expanded size and repeated keys of a composed YAML document, measured without recursion."""
     sizes: dict[int, int] = {}
+    mappings: list[yaml.MappingNode] = []
     # post-order walk: (node, depth, children done)
     stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
     while stack:
@@ -323,7 +324,7 @@ def _check_nodes(root: yaml.Node) -> None:
             if depth >= MAX_DEPTH and children:
                 raise Unsafe(too_deep(), line=node.start_mark.line + 1)
             if isinstance(node, yaml.MappingNode):
-                _repeated_keys(node)
+                mappings.append(node)
             stack.append((node, depth, True))
             stack.extend((child, depth + 1, False) for child in children if id(child) not in sizes)
             continue
@@ -332,6 +333,8 @@ def _check_nodes(root: yaml.Node) -> None:
             raise Unsafe(f"its aliases expand to more than {MAX_NODES} nodes (an alias bomb?); not read",
                          line=node.start_mark.line + 1)
         sizes[id(node)] = size
+    for mapping in mappings:  # the depth is bounded now: comparing values may recurse
+        _repeated_keys(mapping)
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -355,8 +358,15 @@ def _repeated_keys(node: yaml.MappingNode) -> None:
 
 
 def _same(one: yaml.Node, other: yaml.Node) -> bool:
-    return one is other or (isinstance(one, yaml.ScalarNode) and isinstance(other, yaml.ScalarNode)
-                            and one.value == other.value and one.tag == other.tag)
+    """Whether two composed nodes say the same (tags and values, children in order)."""
+    if one is other:
+        return True
+    if type(one) is not type(other) or one.tag != other.tag:
+        return False
+    if isinstance(one, yaml.ScalarNode):
+        return bool(one.value == other.value)
+    mine, theirs = _children(one), _children(other)
+    return len(mine) == len(theirs) and all(_same(a, b) for a, b in zip(mine, theirs))
 
 
 # -- XML ---------------------------------------------------------------------------------------
