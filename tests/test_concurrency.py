@@ -238,3 +238,23 @@ def test_readers_survive_a_writer_that_compacts_all_the_time(tmp_path):
     words = reader.stdout.split()
     assert words[0] == "opens" and int(words[1]) > 0 and words[2:] == ["partial", "0"], reader.stdout
     assert writer.returncode == 0 and int(out.split()[1]) > 40  # every graph was replaced while it was read
+
+
+def test_the_snapshot_of_a_reader_killed_is_swept_away(tmp_path):
+    store = tmp_path / "store"
+    open_store(store).close()
+    reader = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+        import sys, time
+        from provrdf.store import open_store
+        store = open_store(sys.argv[1], read_only=True)
+        print("open", flush=True)
+        time.sleep(600)
+    """), str(store)], stdout=subprocess.PIPE, text=True, env=child_env())
+    assert reader.stdout is not None and reader.stdout.readline().strip() == "open"
+    snapshots = store / "provrdf-readers"
+    assert [p.name.split(".")[0] for p in snapshots.iterdir()] == [str(reader.pid)]
+    os.kill(reader.pid, signal.SIGKILL)
+    reader.wait(timeout=GUARD)
+    with open_store(store, read_only=True):
+        assert [p.name.split(".")[0] for p in snapshots.iterdir()] == [str(os.getpid())]
+    assert list(snapshots.iterdir()) == []

@@ -191,5 +191,30 @@ def test_init_creates_an_empty_store_and_says_where(tmp_path, monkeypatch):
     with open_store("new", read_only=True) as store:
         assert store.base == "https://data.example.org/prov/"
         assert len(store.select("SELECT * WHERE { ?s ?p ?o }")) == 0  # the default graph: no knowledge yet
-    query = CliRunner().invoke(main, ["query", "--store", "new", "--format", "csv", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"])
+    query = CliRunner().invoke(main, ["query", "--store", "new", "--format", "csv",
+                                      "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"])
     assert query.exit_code == 0 and query.output.splitlines() == ["s,p,o"]
+
+
+def test_a_store_dropped_without_close_lets_the_next_writer_in(tmp_path):
+    store = open_store(tmp_path / "s")
+    store.replace({G: [Quad(S, P, Literal("kept"), G)]})
+    del store
+    with open_store(tmp_path / "s", timeout=0) as again:
+        assert [q.object.value for q in again.quads(G)] == ["kept"]
+
+
+def test_the_writer_flushes_its_log_so_that_readers_replay_little(tmp_path, monkeypatch):
+    from provrdf.store import oxigraph
+
+    monkeypatch.setattr(oxigraph, "FLUSH_BYTES", 2**18)
+    logged = []
+    with open_store(tmp_path / "s") as store:
+        for i in range(40):
+            g = NamedNode(f"https://example.org/graph/{i}")
+            store.replace({g: [Quad(S, NamedNode(f"https://example.org/p{j}"), Literal(f"{i} {j}"), g)
+                               for j in range(400)]})
+            logged.append(max((p for p in (tmp_path / "s").glob("*.log")), key=lambda p: int(p.stem)).stat().st_size)
+    one = max(b - a for a, b in zip(logged, logged[1:]) if b > a)  # the log one transaction writes
+    assert max(logged) <= 2**18 + one  # the current log never outgrows the bound by more than one transaction
+    assert len(logged) * one > 4 * 2**18  # though more was written than that: the flushes' doing

@@ -165,6 +165,14 @@ class Oxigraph:
             snapshot.drop(self._snapshot)
             self._snapshot = None
 
+    def __del__(self) -> None:
+        # A store dropped without close (a notebook, a script) lets the next writer in, as Oxigraph itself does.
+        self.__dict__["_inner"] = None
+        lock = self.__dict__.get("_lock")
+        if lock is not None:
+            lock.release()
+        snapshot.drop(self.__dict__.get("_snapshot"))
+
     # -- passing calls on --------------------------------------------------
 
     def __getattr__(self, name: str) -> Any:
@@ -210,7 +218,10 @@ class Oxigraph:
         if self.folder is None or self._inner is None:
             return
         try:
-            logged = sum(entry.stat().st_size for entry in os.scandir(self.folder) if entry.name.endswith(".log"))
+            # The current log is the newest; the one before it is gone at the next flush, and nobody replays it.
+            logs = [entry for entry in os.scandir(self.folder)
+                    if entry.name.endswith(".log") and entry.name[:-4].isdigit()]
+            logged = max(logs, key=lambda entry: int(entry.name[:-4])).stat().st_size if logs else 0
         except OSError:
             return  # a log dropped while listing: the next write looks again
         if logged > FLUSH_BYTES:
