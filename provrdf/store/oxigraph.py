@@ -43,7 +43,7 @@ DEFAULT_TIMEOUT = 10.0
 #: The environment variable that sets the wait.
 TIMEOUT_VARIABLE = "PROVRDF_STORE_TIMEOUT"
 #: Bytes of write-ahead log after which the writer flushes (a reader replays at most about this much).
-FLUSH_BYTES = 16 * 2**20
+FLUSH_BYTES = 8 * 2**20
 #: The pyoxigraph methods that change the store.
 _WRITES = frozenset({"add", "add_graph", "bulk_extend", "bulk_load", "clear", "clear_graph", "extend", "flush",
                      "load", "optimize", "remove", "remove_graph", "update"})
