@@ -154,9 +154,18 @@ class Definitions:
             source=source,
             activity_descriptions=list(self.activity_descriptions),
             entity_descriptions=list(self.entity_descriptions),
-            warnings=[("definition key not read", text) for text in self.warnings]
-            + ([("encoding", f"the file is {self.encoding}")] if self.encoding else []),
+            warnings=self.notes(),
         )
+
+    def notes(self) -> list[tuple[str, str]]:
+        """What the file holds that is not read, and how it was decoded when that was guessed, as
+        ``(kind, message)`` warnings.
+
+        >>> Definitions(warnings=["the top-level key 'namespaces' is not read"]).notes()
+        [('definition key not read', "the top-level key 'namespaces' is not read")]
+        """
+        return ([("definition key not read", text) for text in self.warnings]
+                + ([("encoding", f"the file is {self.encoding}")] if self.encoding else []))
 
     def _link(self, record: Record, activity: str, description: ActivityDescription) -> None:
         entities = {e.id: e for e in record.entities}
