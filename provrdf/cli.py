@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from provrdf import api
+from provrdf import check as store_check
 from provrdf.version import __version__
 from provrdf.capture import READERS, is_database_url
 from provrdf.errors import Error, FormatError, OptionError
@@ -293,6 +294,22 @@ def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
     else:
         output.write_bytes(data)
         click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+@main.command()
+@_STORE
+@click.option("--repair", is_flag=True, help="Rebuild what differs, in one transaction.")
+def check(location: str | None, repair: bool) -> None:
+    """Check that the knowledge graph (the default graph), the file index and the same-file links are what the
+    record and description graphs imply; exit status 1 when they are not (--repair: rebuild them)."""
+    with _failures(), _existing(location, write=repair) as store:
+        report = store_check.repair(store) if repair else store_check.verify(store)
+    for finding in report.findings:
+        click.echo(str(finding), err=True)
+    state = "consistent" if report.ok else ("repaired" if repair else "NOT consistent")
+    click.echo(f"{report.records} record and description graph(s), {report.knowledge} knowledge-graph triple(s), "
+               f"{report.links} same-file link(s): {state}")
+    sys.exit(0 if report.ok or repair else 1)
 
 
 @main.command()

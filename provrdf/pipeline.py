@@ -141,6 +141,7 @@ class Ingester:
         self.report = IngestReport()
         self._written: dict[NamedNode, int] = {}  # description graph → hash of its quads
         self.log = IngestLog(store, self.encoder) if store is not None else None
+        self._noted = False  # the definition file's own warnings are said
 
     def run(self, sources: Iterable[str | Path], format: str = "auto") -> IngestReport:
         """Ingest every source (a file, or a database URL); return the accumulated report.
@@ -153,6 +154,10 @@ class Ingester:
         if format != "auto":
             get_reader(format)
         linked = self.definitions.linked if self.definitions is not None else 0
+        if self.definitions is not None and not self._noted:  # what the definition file itself holds unread
+            where = self.definitions.source or "the definition file"
+            self.report.warnings += [IngestWarning(where, kind, message) for kind, message in self.definitions.notes()]
+            self._noted = True
         for source in sources:
             if is_database_url(str(source)):
                 self.database(str(source))

@@ -730,3 +730,21 @@ def test_a_name_in_either_spelling_and_a_label_all_survive_a_round_trip(tmp_path
 
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def test_a_blank_node_value_is_a_skolem_iri_and_its_own_triples_are_named(tmp_path):
+    from provrdf import ingest, open_store, query
+
+    document = tmp_path / "detector.ttl"
+    document.write_text('@prefix prov: <http://www.w3.org/ns/prov#> . @prefix ex: <http://example.org/> .\n'
+                        'ex:e1 a prov:Entity ; ex:detector [ ex:name "LST-1" ; ex:site "La Palma" ] .\n')
+    with open_store(":memory:") as store:
+        report = ingest(store, [document])
+        assert report.ok and report.stored == 1
+        (warning,) = [w for w in report.warnings if w.kind == "triples not read"]
+        assert warning.message.startswith("2 triple(s) about 1 resource(s) that are no PROV node are not read")
+        (value,) = [row.node("o") for row in query(store, "SELECT ?o { <http://example.org/e1> <http://example.org/detector> ?o }")]
+        assert value.value.startswith(store.base + ".well-known/genid/")
+        again = open_store(":memory:")
+        ingest(again, [document])  # the same input, the same skolem IRI
+        assert [row.node("o") for row in query(again, "SELECT ?o { ?s <http://example.org/detector> ?o }")] == [value]

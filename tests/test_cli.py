@@ -329,3 +329,12 @@ def test_a_binary_picture_goes_to_stdout_unchanged(capture_cli, tmp_path, graphv
 def test_export_of_a_graph_that_is_no_iri_is_a_usage_error(capture_cli):
     result = capture_cli("export", "--graph", "not an iri", "--format", "turtle")
     assert result.exit_code == 2 and "'not an iri' is not an IRI" in result.output
+
+
+def test_ingest_with_a_definition_names_what_the_definition_file_holds_unread(run, tmp_path):
+    definition = tmp_path / "definition.yaml"
+    definition.write_text(DEFINITION_2019.read_text() + "\nnamespaces:\n  ex: http://example.org/\n")
+    result = run("ingest", "--definition", definition, GAMMAPY_2019)
+    assert result.exit_code == 0, result.output
+    assert "warning: definition key not read, 1 time(s), e.g." in result.output
+    assert f"{definition}: the top-level key 'namespaces' is not read" in result.output

@@ -120,9 +120,10 @@ class Encoded:
 class _GraphWriter:
     """Collects the triples of one named graph, skipping empty values."""
 
-    def __init__(self, graph: NamedNode, *, plain: bool = False) -> None:
+    def __init__(self, graph: NamedNode, *, plain: bool = False, genid: str = DEFAULT_BASE + ".well-known/genid/") -> None:
         self.graph = graph
         self.plain = plain  # leave the voprov classes out
+        self.genid = genid  # where the skolem IRIs of blank nodes go
         self.quads: list[Quad] = []
 
     def add(self, subject: NamedNode, predicate: NamedNode, obj: Any, *, keep_empty: bool = False) -> None:
@@ -134,12 +135,22 @@ class _GraphWriter:
                 self.add(subject, predicate, item)
             return
         if isinstance(obj, m.IRI):
-            obj = NamedNode(obj.value)
+            obj = self.node(obj.value)
         elif isinstance(obj, m.Typed):
             obj = _typed(obj)
         elif not isinstance(obj, (NamedNode, Literal)):
             obj = literal(obj)
         self.quads.append(Quad(subject, predicate, obj, self.graph))
+
+    def node(self, iri: str) -> NamedNode:
+        """The node an IRI value names; a blank node of the source (``_:b0``) as a skolem IRI scoped to the graph.
+
+        A store holds no blank node: a write must be able to say which node
+        it removes, and the same input must give the same quads.
+        """
+        if iri.startswith("_:"):
+            return NamedNode(self.genid + digest(self.graph.value, iri[2:]))
+        return NamedNode(iri)
 
     def types(self, subject: NamedNode, classes: Iterable[NamedNode]) -> None:
         for cls in classes:
@@ -165,6 +176,7 @@ class Encoder:
 
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         self.base = base
+        self.genid = f"{base}.well-known/genid/"  #: skolem IRIs of the sources' blank nodes (RDF 1.1 §3.5)
 
     def iri(self, kind: str, local: str) -> NamedNode:
         """The IRI of a node of ``kind`` with local id ``local``."""
@@ -178,7 +190,7 @@ class Encoder:
         """All quads of ``record`` and of the descriptions it carries."""
         graph = self.bundle(record.id)
         out = Encoded(record=record, graph=graph)
-        w = _GraphWriter(graph, plain=record.plain)
+        w = _GraphWriter(graph, plain=record.plain, genid=self.genid)
         for activity in record.activities:
             self._activity(w, activity)
         for entity in record.entities:
@@ -191,11 +203,11 @@ class Encoder:
             w.add(graph, TYPE, P.Bundle)
         out.graphs[graph] = list(dict.fromkeys(w.quads))  # a relation stated twice is one
         for activity_description in record.activity_descriptions:
-            dw = _GraphWriter(self.iri("description/activity", activity_description.id))
+            dw = _GraphWriter(self.iri("description/activity", activity_description.id), genid=self.genid)
             self._activity_description(dw, activity_description)
             out.graphs[dw.graph] = dw.quads
         for entity_description in record.entity_descriptions:
-            dw = _GraphWriter(self.iri("description/entity", entity_description.id))
+            dw = _GraphWriter(self.iri("description/entity", entity_description.id), genid=self.genid)
             self._entity_description(dw, entity_description)
             out.graphs[dw.graph] = dw.quads
         return out

@@ -119,6 +119,8 @@ class W3CFormat:
             yield ReadWarning(source, kind, f"the document is {note}" if kind == "encoding" else note)
         for note in document.notes:
             yield ReadWarning(source, "read differently", f"the prov package: {note}")
+        for note in document.unread:
+            yield ReadWarning(source, "triples not read", note)
         yield from records(document)
 
     def _prepared(self, content: bytes) -> tuple[bytes, tuple[tuple[str, str], ...]]:

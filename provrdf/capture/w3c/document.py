@@ -125,6 +125,8 @@ class Document:
     bundles: dict[str, list[Statement]] = field(default_factory=dict)
     #: what the parser said it read differently than written (given as warnings)
     notes: list[str] = field(default_factory=list)
+    #: what the reader did not read (given as warnings)
+    unread: list[str] = field(default_factory=list)
 
 
 def normalize_iri(iri: str) -> str:

@@ -126,10 +126,12 @@ def from_rdf(dataset: rdflib.Dataset, source: str) -> Document:
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         if not len(graph):
             continue
+        decoded = _Graph(graph)
         if graph.identifier == DATASET_DEFAULT_GRAPH_ID or isinstance(graph.identifier, BNode):
-            document.statements += _Graph(graph).statements()
+            document.statements += decoded.statements()
         else:
-            document.bundles[normalize_iri(str(graph.identifier))] = _Graph(graph).statements()
+            document.bundles[normalize_iri(str(graph.identifier))] = decoded.statements()
+        document.unread += decoded.unread()
     return document
 
 
@@ -141,6 +143,17 @@ class _Graph:
         for subject, predicate, obj in graph:
             self.facts[subject].append((normalize_iri(str(predicate)), obj))
         self.blank: dict[BNode, str] = {}
+        self.skipped: list[Any] = []  #: subjects that are no PROV node nor part of one
+
+    def unread(self) -> list[str]:
+        """A note on the triples of resources that are no PROV node (their subject is kept where a node names it)."""
+        if not self.skipped:
+            return []
+        count = sum(not _is_relation(p) for subject in self.skipped for p, _ in self.facts[subject])
+        shown = ", ".join(sorted(self.name(subject) if not isinstance(subject, BNode) else "a blank node"
+                                 for subject in self.skipped)[:3])
+        return [f"{count} triple(s) about {len(self.skipped)} resource(s) that are no PROV node are not read "
+                f"(e.g. {shown}); a node's property naming one keeps its IRI"]
 
     def statements(self) -> list[Statement]:
         relations = self._qualified()
@@ -244,7 +257,10 @@ class _Graph:
             return None  # a qualified node, read with its relation
         kind = kind or positions.get(self.name(subject))
         if kind is None:
-            return None  # not provenance: e.g. the document's own vocabulary
+            if any(not _is_relation(p) for p, _ in facts) and not any(
+                    str(o).startswith((PROV, VOPROV)) for p, o in facts if p == _TYPE):
+                self.skipped.append(subject)  # not provenance: e.g. a detector a node's property points to
+            return None
         statement = Statement(kind, self.name(subject))
         for predicate, obj in facts:
             if _is_relation(predicate) or (predicate == _TYPE and str(obj) in _BASE_CLASSES):
