@@ -22,7 +22,9 @@ from provrdf.formats import Format
 from provrdf.pipeline import Ingester, IngestReport
 from provrdf.walk import Lineage, lineage
 from provrdf.results import format_results
-from provrdf.store import Store, open_store
+from provrdf import store as stores
+from provrdf.check import upgrade
+from provrdf.store import Store
 from provrdf.results import QueryResult
 from provrdf.store.base import sparql_prefixes
 
@@ -30,6 +32,24 @@ if TYPE_CHECKING:
     from provrdf.capture.gammapy.definition import Definitions
 
 __all__ = ["describe", "export", "format_results", "ingest", "lineage", "open_store", "query", "validate"]
+
+
+def open_store(
+    location: str | Path | None = None,
+    *,
+    base: str | None = None,
+    create: bool = True,
+    read_only: bool = False,
+    timeout: float | None = None,
+) -> Store:
+    """Open the store at ``location`` (see :func:`provrdf.store.open_store`, whose parameters these are).
+
+    A store written by an older provrdf is upgraded to today's layout when it
+    is opened for writing (:func:`provrdf.check.upgrade`), and refused with the
+    command that upgrades it when it is opened read-only.
+    """
+    return stores.open_store(location, base=base, create=create, read_only=read_only, timeout=timeout,
+                             upgrade=upgrade)
 
 
 def ingest(

@@ -15,7 +15,9 @@ from provrdf.cli import main
 from provrdf.link import linkset_graph
 from provrdf.rdf.terms import P, R
 from provrdf.store import open_store
+from provrdf.identifiers import DEFAULT_BASE
 from provrdf.store.base import LOCATIONS_GRAPH
+from provrdf.store.embedded import EmbeddedStore
 from provrdf.store.layout import LAYOUT, layout_version, require_layout
 
 from helpers import CAPTURE_SOURCES, DATA, DEMO
@@ -68,11 +70,26 @@ def test_the_cli_says_consistent_or_not_and_repairs(tmp_path):
         assert not [q for q in store.quads(LOCATIONS_GRAPH) if q.subject.value.endswith("not-from-any-record")]
 
 
+def layout1_quads():
+    """The quads of a store as provrdf wrote it in layout 1 (tests/data/stores/layout1.nq)."""
+    return pyoxigraph.parse(path=str(DATA / "stores" / "layout1.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
+
+
 def layout1_store():
-    """A store as provrdf wrote it in layout 1 (tests/data/stores/layout1.nq)."""
-    store = open_store(":memory:")
-    store.bulk_load(pyoxigraph.parse(path=str(DATA / "stores" / "layout1.nq"), format=pyoxigraph.RdfFormat.N_QUADS))
+    """That store, in memory (opened as the store layer opens it, before any layout is settled)."""
+    store = EmbeddedStore(None, base=DEFAULT_BASE)
+    store.bulk_load(layout1_quads())
     return store
+
+
+def layout1_folder(tmp_path):
+    """That store, on disk."""
+    folder = tmp_path / "layout1"
+    raw = pyoxigraph.Store(str(folder))
+    raw.bulk_extend(layout1_quads())
+    raw.flush()
+    del raw
+    return folder
 
 
 def test_a_layout_1_store_is_refused_with_the_command_that_upgrades_it():
@@ -95,3 +112,15 @@ def test_upgrading_layout_1_gives_the_store_a_fresh_ingest_gives():
     log = ingest_log_graph(store)
     assert not query(store, f"ASK {{ GRAPH {log} {{ ?n a prov:Activity }} }}")
     assert query(store, f"ASK {{ GRAPH {log} {{ ?n a provrdf:Software }} }}")
+
+
+def test_a_layout_1_store_is_upgraded_when_opened_for_writing_and_refused_read_only(tmp_path):
+    folder = layout1_folder(tmp_path)
+    with pytest.raises(StoreError, match=r"has layout 1, .*`provrdf check --repair --store .*layout1` upgrades it"):
+        open_store(folder, read_only=True)
+    result = CliRunner().invoke(main, ["query", "--store", str(folder), "SELECT ?a { ?a a prov:Activity }"])
+    assert result.exit_code == 1 and "has layout 1" in result.output
+    assert CliRunner().invoke(main, ["check", "--store", str(folder), "--repair"]).exit_code == 0
+    with open_store(folder, read_only=True) as store:
+        assert layout_version(store) == LAYOUT and verify(store).ok
+        assert len(query(store, "SELECT ?a { ?a a prov:Activity }")) == 12

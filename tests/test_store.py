@@ -71,7 +71,7 @@ def test_replacing_a_record_twice_gives_the_same_quads(memory_store):
     memory_store.replace(Encoder(memory_store.base).encode(chain_record(0)).graphs)
     assert sorted(map(str, memory_store.quads())) == first
     named = [q for q in memory_store.quads() if isinstance(q.graph_name, NamedNode)]
-    assert len(named) == len(encoded) + 2  # + the settings graph's two triples
+    assert len(named) == len(encoded) + 3  # + the settings graph's three triples (class, base, layout)
     content = {q.triple for q in named if q.graph_name != SETTINGS_GRAPH}
     assert {q.triple for q in memory_store.quads(DefaultGraph())} == content
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from pyoxigraph import Literal
@@ -23,6 +24,7 @@ from provrdf.rdf.terms import TYPE, R
 from provrdf.results import QueryResult
 from provrdf.store.base import SETTINGS_GRAPH, Store
 from provrdf.store.embedded import EmbeddedStore
+from provrdf.store.layout import LAYOUT, layout_quad, layout_version, require_layout
 
 __all__ = ["DEFAULT_LOCATION", "QueryResult", "Store", "default_location", "holds_store", "open_store"]
 
@@ -42,6 +44,7 @@ def open_store(
     create: bool = True,
     read_only: bool = False,
     timeout: float | None = None,
+    upgrade: Callable[[Store], object] | None = None,
 ) -> Store:
     """Open the store at ``location``, creating it when ``create`` says so.
 
@@ -64,6 +67,12 @@ def open_store(
     timeout
         Seconds a writable open waits for another process that writes the
         store; default ``$PROVRDF_STORE_TIMEOUT``, else 10.
+    upgrade
+        What brings a store of an older layout to today's
+        (:data:`~provrdf.store.layout.LAYOUT`) when it is opened for writing;
+        without it (or read-only) such a store is refused, with the command
+        that upgrades it. :func:`provrdf.open_store` gives
+        :func:`provrdf.check.upgrade`.
 
     Raises
     ------
@@ -108,6 +117,7 @@ def open_store(
             raise missing
     try:
         _settle_base(store, base)
+        _settle_layout(store, upgrade)
     except BaseException:
         store.close()
         raise
@@ -164,9 +174,18 @@ def _settle_base(store: Store, wanted: str | None) -> None:
     if not recorded:
         store.update(
             f"INSERT DATA {{ GRAPH {SETTINGS_GRAPH} {{ {SETTINGS_GRAPH} {TYPE} {R.StoreSettings} ; "
-            f"{R.baseIRI} {Literal(store.base)} }} }}"
+            f"{R.baseIRI} {Literal(store.base)} ; {R.layoutVersion} {layout_quad().object} }} }}"
         )
     elif wanted and wanted != recorded[0]:
         raise StoreError(f"the store at {store.location} uses base IRI {recorded[0]}, not {wanted}")
     else:
         store.base = recorded[0]
+
+
+def _settle_layout(store: Store, upgrade: Callable[[Store], object] | None) -> None:
+    """A store of another layout is upgraded when it is open for writing and an upgrade is given, else refused."""
+    if not _has_settings(store):
+        return  # a read-only store in memory: nothing recorded
+    if layout_version(store) < LAYOUT and upgrade is not None and not getattr(store, "read_only", False):
+        upgrade(store)
+    require_layout(store)
