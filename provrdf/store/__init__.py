@@ -169,7 +169,7 @@ def _has_settings(store: Store) -> bool:
 def _settle_base(store: Store, wanted: str | None) -> None:
     result = store.select(f"SELECT ?b WHERE {{ GRAPH {SETTINGS_GRAPH} {{ ?s {R.baseIRI} ?b }} }}")
     recorded = [row.text("b") for row in result]
-    if not recorded and getattr(store, "read_only", False):
+    if not recorded and store.read_only:
         return  # a read-only store in memory: nothing recorded, nothing to record
     if not recorded:
         store.update(
@@ -186,6 +186,6 @@ def _settle_layout(store: Store, upgrade: Callable[[Store], object] | None) -> N
     """A store of another layout is upgraded when it is open for writing and an upgrade is given, else refused."""
     if not _has_settings(store):
         return  # a read-only store in memory: nothing recorded
-    if layout_version(store) < LAYOUT and upgrade is not None and not getattr(store, "read_only", False):
+    if layout_version(store) < LAYOUT and upgrade is not None and not store.read_only:
         upgrade(store)
     require_layout(store)

@@ -96,6 +96,8 @@ class Store(abc.ABC):
     base: str
     #: Where the store is (a path, ``":memory:"`` or a URL).
     location: str
+    #: Whether every change is refused (a reader beside a writer).
+    read_only: bool = False
 
     @abc.abstractmethod
     def query(self, sparql: str) -> QueryResult:
