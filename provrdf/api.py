@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from provrdf.serializers import serialize, store_quads, triples_to_quads
+from provrdf.errors import OptionError
 from provrdf.formats import Format
 from provrdf.pipeline import Ingester, IngestReport
 from provrdf.walk import Lineage, lineage
@@ -120,14 +121,31 @@ def export(
     format: str | Format,
     *,
     graph: str | None = None,
+    bundles: bool = False,
+    with_log: bool = False,
     result: Lineage | None = None,
     **options: Any,
 ) -> bytes:
-    """The whole store, one named graph, or a lineage ``result``, serialized in ``format``.
+    """The documents of the store, one named graph, or a lineage ``result``, serialized in ``format``.
 
-    ``options`` go to the format's writer (pictures take ``rankdir`` and
-    ``member_limit``); an option the format does not take is a
-    :class:`~provrdf.errors.FormatError`.
+    By default the whole store is one flat document: the knowledge graph,
+    a bundle that a source declared kept as a bundle, no ingest log (a store
+    holding one ingested PROV document gives that document back). ``bundles``
+    writes one bundle (named graph) per record instead, ``graph`` one graph
+    alone, ``with_log`` adds the ingest log as a bundle of its own (see
+    :mod:`provrdf.serializers.scope`). ``options`` go to the format's writer
+    (pictures take ``rankdir`` and ``member_limit``); an option the format
+    does not take is a :class:`~provrdf.errors.FormatError`.
+
+    >>> store = open_store(":memory:")
+    >>> print(export(store, "provn").decode())
+    document
+    endDocument
     """
-    quads = triples_to_quads(result.triples) if result is not None else store_quads(store, graph)
+    if result is not None:
+        if graph is not None or bundles or with_log:
+            raise OptionError("a lineage result is exported as it is: graph, bundles and with_log do not go with it")
+        quads = triples_to_quads(result.triples)
+    else:
+        quads = store_quads(store, graph, bundles=bundles, with_log=with_log)
     return serialize(quads, format, base=store.base, **options)

@@ -272,16 +272,20 @@ def lineage(location: str | None, direction: str, depth: str, members: bool, age
 
 @main.command()
 @_STORE
-@click.option("--graph", metavar="IRI", help="Export one named graph (a record's bundle) only.")
+@click.option("--graph", metavar="IRI", help="Export one named graph (a record's bundle, the ingest log) only.")
+@click.option("--bundles", is_flag=True, help="One bundle (named graph) per record, as stored [default: one flat "
+                                              "document, only the bundles a source declared kept as bundles].")
+@click.option("--with-log", is_flag=True, help="Add the ingest log, as a bundle of its own.")
 @click.option("--format", "fmt", required=True, help=f"One of: {', '.join(format_names())}.")
 @_picture_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-def export(location: str | None, graph: str | None, fmt: str, rankdir: str | None, member_limit: int | None,
-           output: Path | None) -> None:
-    """Write the whole store (one bundle per record, the ingest log included), or one graph, in a W3C
-    PROV, PROV-O, VO or picture format."""
+def export(location: str | None, graph: str | None, bundles: bool, with_log: bool, fmt: str, rankdir: str | None,
+           member_limit: int | None, output: Path | None) -> None:
+    """Write the store's documents as one (the knowledge graph; a bundle a source declared stays a bundle; no
+    ingest log), or one graph, in a W3C PROV, PROV-O, VO or picture format."""
     with _failures(), _existing(location) as store:
-        data = api.export(store, fmt, graph=graph, **_given(rankdir=rankdir, member_limit=member_limit))
+        data = api.export(store, fmt, graph=graph, bundles=bundles, with_log=with_log,
+                          **_given(rankdir=rankdir, member_limit=member_limit))
         _write(data, output, get_format(fmt).binary)
 
 

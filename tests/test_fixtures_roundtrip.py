@@ -6,7 +6,9 @@ store, and the whole store exported as PROV-JSON. Every statement the
 reader found in the source — each activity, entity, agent, parameter,
 config file and description, each relation with its two ends, and the
 names, labels and times they carry — must be in the export, read back by
-the ``prov`` package.
+the ``prov`` package. A node that carries nothing but its kind, which a
+relation of the export implies (``used(a, e)`` makes ``e`` an entity), need
+not be declared: the writer leaves such declarations out.
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class Exported:
         document = prov.read(io.BytesIO(data), format="json")
         self.elements: dict[tuple[str, str], dict[str, set]] = defaultdict(lambda: defaultdict(set))
         self.relations: set[tuple[str, str | None, str | None]] = set()
+        self.named: set[str] = set()  #: the IRIs that relations name
         for bundle in [document, *document.bundles]:
             for record in bundle.get_records():
                 self._add(record)
@@ -79,6 +82,7 @@ class Exported:
             return
         ends = [getattr(value, "uri", None) for value in formal[:2]]
         self.relations.add((kind, *ends))
+        self.named |= {value.uri for value in formal if isinstance(value, prov.model.QualifiedName)}
 
 
 def _text(value) -> str:
@@ -156,6 +160,8 @@ def test_every_statement_of_the_source_is_in_the_prov_json_export(path):
         for what, key, attributes in expected(record, encoder):
             if len(key) == 2:
                 found = exported.elements.get(key)
+                if found is None and not any(attributes.values()) and key[1] in exported.named:
+                    continue  # nothing but what a relation implies (PROV-CONSTRAINTS typing): not declared
                 if found is None:
                     missing.append(f"{what} {key[1]}")
                     continue

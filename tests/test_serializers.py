@@ -11,12 +11,17 @@ from helpers import CHAIN
 from rdflib.namespace import PROV, RDF, XSD
 from helpers.readback import RDF_PARSERS, activities_in, all_records, parse_rdf, read_prov
 
-from provrdf.api import export, lineage
+from provrdf.api import export, ingest, lineage
 from provrdf.errors import FormatError, OptionError
 from provrdf.serializers import store_quads
 from provrdf.serializers.provdoc import to_prov_document
 from provrdf.formats import FORMATS, get_format
 from provrdf.identifiers import mint
+from provrdf.rdf.namespaces import PROV as PROV_IRI
+from provrdf.rdf.terms import R
+from provrdf.store.base import ingest_log_graph
+import pyoxigraph
+from pyoxigraph import DefaultGraph
 
 CTAO = rdflib.Namespace("https://w3id.org/provrdf/ctao#")
 
@@ -35,12 +40,123 @@ def test_rdf_formats_round_trip_the_chain(chain_store, name):
     assert started.toPython() == datetime(2025, 3, 27, 1, 2, 11, 482000, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("name", ["trig", "nquads"])
-def test_dataset_formats_keep_one_graph_per_record(chain_store, name):
+@pytest.mark.parametrize("name", ["trig", "nquads", "jsonld"])
+def test_dataset_formats_keep_one_graph_per_record_with_bundles(chain_store, name):
+    dataset = rdflib.Dataset()
+    dataset.parse(data=export(chain_store, name, bundles=True), format=RDF_PARSERS[name])
+    named = {str(c.identifier) for c in dataset.graphs() if isinstance(c.identifier, rdflib.URIRef)
+             and c.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID}
+    assert named == {g.value for g in chain_store.graphs()} - {g.value for g in chain_store.bookkeeping_graphs()}
+    assert {mint(chain_store.base, "bundle", uuid) for uuid, *_ in CHAIN} <= named
+    assert not len(dataset.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID))
+
+
+@pytest.mark.parametrize("name", ["trig", "nquads", "jsonld"])
+def test_the_whole_store_is_the_knowledge_graph_in_the_default_graph(chain_store, name):
     dataset = rdflib.Dataset()
     dataset.parse(data=export(chain_store, name), format=RDF_PARSERS[name])
-    bundles = {str(c.identifier) for c in dataset.graphs() if "/bundle/" in str(c.identifier)}
-    assert bundles == {mint(chain_store.base, "bundle", uuid) for uuid, *_ in CHAIN}
+    assert [g.identifier for g in dataset.graphs() if len(g)] == [rdflib.graph.DATASET_DEFAULT_GRAPH_ID]
+    knowledge = rdflib.Graph().parse(data=pyoxigraph.serialize([q.triple for q in chain_store.quads(DefaultGraph())],
+                                                               format=pyoxigraph.RdfFormat.N_TRIPLES), format="nt")
+    assert set(dataset.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)) == set(knowledge) and len(knowledge) > 100
+
+
+# -- what an export of the store writes --------------------------------------------------------------
+
+DOCUMENT = """document
+  prefix ex <https://example.org/>
+  entity(ex:shared, [prov:label="said at the top and in the bundle"])
+  entity(ex:top, [prov:label="said at the top only"])
+  entity(ex:b, [prov:type='prov:Bundle'])
+  bundle ex:b
+    entity(ex:shared, [prov:label="said at the top and in the bundle"])
+    activity(ex:inside, 2025-01-01T10:00:00Z, -)
+    used(ex:u; ex:inside, ex:shared, -)
+  endBundle
+endDocument
+"""
+EX = "https://example.org/"
+
+
+@pytest.fixture
+def document_store(memory_store, tmp_path):
+    """A store holding :data:`DOCUMENT`: a top level and a bundle its source declared, sharing a statement."""
+    source = tmp_path / "document.provn"
+    source.write_text(DOCUMENT)
+    report = ingest(memory_store, [source])
+    assert report.stored == 2 and not report.rejected
+    return memory_store
+
+
+def _records(document: pm.ProvBundle) -> dict[str, set[str]]:
+    return {str(r.identifier.uri): {str(v) for v in r.get_attribute("prov:label")}
+            for r in document.get_records() if r.is_element()}
+
+
+@pytest.mark.parametrize("name", ["provn", "provjson", "provxml", "provjsonld"])
+def test_a_bundle_the_source_declared_stays_a_bundle(document_store, name):
+    document = read_prov(export(document_store, name), name)
+    assert [b.identifier.uri for b in document.bundles] == [EX + "b"]
+    bundle = next(iter(document.bundles))
+    assert _records(document) == {EX + "shared": {"said at the top and in the bundle"},
+                                  EX + "top": {"said at the top only"}, EX + "b": set()}
+    assert _records(bundle) == {EX + "shared": {"said at the top and in the bundle"}, EX + "inside": set()}
+    assert [r.get_type().uri for r in bundle.get_records() if r.is_relation()] == [PROV_IRI + "Usage"]
+    assert document == read_prov(DOCUMENT.encode(), "provn")
+
+
+def test_trig_writes_a_declared_bundle_as_its_named_graph_without_the_store_s_mark(document_store):
+    dataset = rdflib.Dataset()
+    dataset.parse(data=export(document_store, "trig"), format="trig")
+    bundle = dataset.graph(rdflib.URIRef(EX + "b"))
+    top = dataset.graph(rdflib.graph.DATASET_DEFAULT_GRAPH_ID)
+    inside, shared, mark = rdflib.URIRef(EX + "inside"), rdflib.URIRef(EX + "shared"), (rdflib.URIRef(EX + "b"), RDF.type, PROV.Bundle)
+    assert (inside, RDF.type, PROV.Activity) in bundle and (inside, RDF.type, PROV.Activity) not in top
+    assert (shared, RDF.type, PROV.Entity) in bundle and (shared, RDF.type, PROV.Entity) in top
+    assert mark not in bundle and mark in top  # the top level said it, the bundle did not
+    assert {str(g.identifier) for g in dataset.graphs() if len(g)} == {str(rdflib.graph.DATASET_DEFAULT_GRAPH_ID), EX + "b"}
+
+
+def test_with_bundles_every_record_is_a_bundle(document_store):
+    document = read_prov(export(document_store, "provn", bundles=True), "provn")
+    names = sorted(b.identifier.uri for b in document.bundles)
+    assert len(names) == 2 and names[0] == EX + "b" and "/bundle/w3c/" in names[1]
+    assert not list(document.get_records())
+
+
+def test_the_ingest_log_only_when_asked_as_a_bundle_of_its_own(document_store):
+    log = ingest_log_graph(document_store).value
+    plain = read_prov(export(document_store, "provjson"), "provjson")
+    assert log not in {b.identifier.uri for b in plain.bundles}
+    with_log = read_prov(export(document_store, "provjson", with_log=True), "provjson")
+    bundle = next(b for b in with_log.bundles if b.identifier.uri == log)
+    runs = [r for r in bundle.get_records() if isinstance(r, pm.ProvActivity)]
+    assert len(runs) == 1 and R.IngestRun.value in {str(t.uri) for t in runs[0].get_attribute("prov:type")}
+    assert {b.identifier.uri for b in with_log.bundles} == {EX + "b", log}
+
+
+@pytest.mark.parametrize("fmt", [f.name for f in FORMATS if f.name != "png"])
+def test_no_format_writes_the_ingest_log_unless_asked(document_store, fmt, graphviz_dot):
+    assert activities_in(export(document_store, fmt), fmt) == {EX + "inside"}
+    with_log = activities_in(export(document_store, fmt, with_log=True), fmt)
+    assert EX + "inside" in with_log and len(with_log) == 2
+
+
+def test_one_graph_is_written_flat_or_with_bundles_as_its_named_graph(document_store):
+    top = next(g.value for g in document_store.graphs() if "/bundle/w3c/" in g.value)
+    flat = read_prov(export(document_store, "provn", graph=top), "provn")
+    assert not list(flat.bundles) and set(_records(flat)) == {EX + "shared", EX + "top", EX + "b"}
+    named = read_prov(export(document_store, "provn", graph=top, bundles=True), "provn")
+    assert [b.identifier.uri for b in named.bundles] == [top] and not list(named.get_records())
+    declared = read_prov(export(document_store, "provn", graph=EX + "b"), "provn")
+    assert [b.identifier.uri for b in declared.bundles] == [EX + "b"] and not list(declared.get_records())
+
+
+def test_the_log_goes_with_the_whole_store_not_with_one_graph(document_store):
+    with pytest.raises(OptionError, match="export it alone with its graph IRI"):
+        export(document_store, "turtle", graph=EX + "b", with_log=True)
+    log = parse_rdf(export(document_store, "turtle", graph=ingest_log_graph(document_store).value), "turtle")
+    assert set(log.subjects(RDF.type, PROV.Activity)) == set(log.subjects(RDF.type, rdflib.URIRef(R.IngestRun.value)))
 
 
 @pytest.mark.parametrize("name", ["provjson", "provxml"])

@@ -1,4 +1,9 @@
-"""Export: quads from the store (all, one graph, or a lineage) in a chosen format.
+"""Export: quads from the store (the documents, one bundle per record, one graph, or a lineage) in a chosen format.
+
+:mod:`provrdf.serializers.scope` says which quads an export of the store
+writes: by default the knowledge graph as one flat document (a bundle a
+source declared kept as a bundle), else one bundle per record, or one graph,
+with or without the ingest log.
 
 Each family of formats has one writer module, loaded when first asked for:
 
@@ -17,13 +22,12 @@ from collections.abc import Iterable
 from importlib import import_module
 from typing import Any
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, Triple
+from pyoxigraph import DefaultGraph, Quad, Triple
 
-from provrdf.errors import FormatError, OptionError
+from provrdf.errors import FormatError
 from provrdf.formats import Format, get_format
 from provrdf.rdf.namespaces import PREFIXES
-from provrdf.rdf.terms import TYPE, P, R
-from provrdf.store.base import Store, ingest_log_graph
+from provrdf.serializers.scope import store_quads
 
 __all__ = ["prefixes_for", "serialize", "store_quads", "triples_to_quads", "writer_options"]
 
@@ -33,9 +37,6 @@ _WRITERS = {
     "votable": "provrdf.serializers.votable",
     "picture": "provrdf.serializers.picture",
 }
-#: provrdf's bookkeeping classes and the PROV classes they refine (ontology/provrdf.ttl).
-_REFINES = {R.IngestRun: (P.Activity,), R.Source: (P.Entity,), R.Software: (P.SoftwareAgent, P.Agent),
-            P.Bundle: (P.Entity,)}
 #: Kinds of minted IRIs that get a prefix of their own in Turtle and TriG.
 _KIND_PREFIXES = ("activity", "entity", "agent", "bundle", "parameter", "usage", "generation")
 
@@ -43,40 +44,6 @@ _KIND_PREFIXES = ("activity", "entity", "agent", "bundle", "parameter", "usage",
 def prefixes_for(base: str) -> dict[str, str]:
     """Prefixes for a serialization: the vocabularies and the store's minted IRIs."""
     return {**PREFIXES, **{kind: f"{base}{kind}/" for kind in _KIND_PREFIXES}}
-
-
-def store_quads(store: Store, graph: str | None = None, *, with_log: bool = False) -> list[Quad]:
-    """The quads of the whole store's content graphs (bookkeeping left out) or of one named graph.
-
-    ``with_log`` adds the ingest log. The log's nodes have provrdf's own
-    classes; in an export they also get the PROV classes those refine
-    (``ontology/provrdf.ttl``), so a PROV reader sees runs as activities.
-
-    Raises
-    ------
-    OptionError
-        When ``graph`` is not an IRI, or no graph of the store has that name.
-    """
-    log = ingest_log_graph(store)
-    if graph is not None:
-        quads = _graph_quads(store, graph)
-    else:
-        skip = store.bookkeeping_graphs() - ({log} if with_log else set())
-        quads = [q for q in store.quads() if isinstance(q.graph_name, NamedNode) and q.graph_name not in skip]
-    return quads + [Quad(q.subject, TYPE, parent, q.graph_name) for q in quads
-                    if q.graph_name == log and q.predicate == TYPE and isinstance(q.object, NamedNode)
-                    for parent in _REFINES.get(q.object, ())]
-
-
-def _graph_quads(store: Store, graph: str) -> list[Quad]:
-    try:
-        name = NamedNode(graph)
-    except ValueError as err:
-        raise OptionError(f"graph {graph!r} is not an IRI ({err})") from None
-    quads = list(store.quads(name))
-    if not quads:
-        raise OptionError(f"no graph named <{graph}> in {store.location}")
-    return quads
 
 
 def triples_to_quads(triples: Iterable[Triple]) -> list[Quad]:

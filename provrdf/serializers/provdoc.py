@@ -5,6 +5,11 @@ graph (a lineage answer) is the document's top level.
 
 * **Nodes** become activities, agents or entities by their PROV-O class
   (an untyped node by the relations it is the subject of, else an entity).
+  A node that has nothing but its class, which a relation of the same
+  graph already implies (``used(a, e)`` makes ``a`` an activity and ``e``
+  an entity, PROV-CONSTRAINTS typing), is not declared: the store types
+  every node a relation names, so the declaration would say nothing the
+  source said (its PROV-O class is all the store keeps of either form).
   Every other class is kept as ``prov:type`` (``voprov:Parameter``,
   ``prov:Person``, ``prov:Bundle`` …), and so is a literal ``rdf:type``.
   ``rdfs:label``, ``prov:atLocation``, ``prov:hadRole`` and ``prov:value``
@@ -155,6 +160,16 @@ _ENTITY_TIMES = {PROV + "generatedAtTime": _FORMS["wasGeneratedBy"],
                  PROV + "invalidatedAtTime": _FORMS["wasInvalidatedBy"]}
 
 
+#: The element each formal attribute of a relation names (PROV-CONSTRAINTS typing: ``used(a, e)``
+#: implies ``activity(a)`` and ``entity(e)``); an influence's ends are of no kind.
+_IMPLIES = {
+    **dict.fromkeys(("entity", "trigger", "plan", "generatedEntity", "usedEntity", "specificEntity",
+                     "generalEntity", "alternate1", "alternate2", "collection", "bundle"), "Entity"),
+    **dict.fromkeys(("activity", "informed", "informant", "starter", "ender"), "Activity"),
+    **dict.fromkeys(("agent", "delegate", "responsible"), "Agent"),
+}  # fmt: skip
+
+
 @dataclass
 class _Statement:
     """One PROV record before it is written: IRIs are still strings."""
@@ -268,7 +283,14 @@ def _statements(quads: list[Quad], minted: re.Pattern) -> list[_Statement]:
     relations += _shortcuts(facts, covered)
     for entity in sorted({s.id for s in elements if s.record == "Entity" and s.id is not None}):
         _entity_times(entity, facts[entity], relations)
-    return elements + relations
+    implied = _implied(relations)
+    return [s for s in elements if s.attributes or s.formal or (s.record, s.id) not in implied] + relations
+
+
+def _implied(relations: list[_Statement]) -> set[tuple[str, Any]]:
+    """The (record type, identifier) of each element that ``relations`` imply (PROV-CONSTRAINTS typing)."""
+    return {(_IMPLIES[name], value) for s in relations for name, value in s.formal.items()
+            if name in _IMPLIES and isinstance(value, str)}  # fmt: skip
 
 
 def _is_relation_node(facts: list[tuple[str, Any]]) -> bool:
@@ -290,6 +312,8 @@ def _element(node: str, facts: list[tuple[str, Any]]) -> list[_Statement]:
             times.setdefault(_ACTIVITY_TIMES[predicate], _moment(obj))
         elif not (predicate == _TYPE and obj.value in _HIDDEN):
             attributes.append((_ATTRIBUTES.get(predicate, predicate), obj))
+    if not classes and not attributes and not times:
+        return []  # a node the store knows only by its relations: declared by nothing the source said
     return [_Statement(kind, node, times if kind == "Activity" else {}, attributes) for kind in kinds]
 
 
