@@ -30,27 +30,21 @@ from provrdf.results import QueryResult
 from provrdf.store.base import sparql_prefixes
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing's own from Python 3.11
+
     from provrdf.capture.gammapy.definition import Definitions
 
 __all__ = ["describe", "export", "format_results", "ingest", "lineage", "open_store", "query", "validate"]
 
 
-def open_store(
-    location: str | Path | None = None,
-    *,
-    base: str | None = None,
-    create: bool = True,
-    read_only: bool = False,
-    timeout: float | None = None,
-) -> Store:
+def open_store(location: str | Path | None = None, **options: Unpack[stores.OpenOptions]) -> Store:
     """Open the store at ``location`` (see :func:`provrdf.store.open_store`, whose parameters these are).
 
     A store written by an older provrdf is upgraded to today's layout when it
     is opened for writing (:func:`provrdf.check.upgrade`), and refused with the
     command that upgrades it when it is opened read-only.
     """
-    return stores.open_store(location, base=base, create=create, read_only=read_only, timeout=timeout,
-                             upgrade=upgrade)
+    return stores.open_store(location, upgrade=upgrade, **options)
 
 
 def ingest(

@@ -161,13 +161,19 @@ def test_lineage_of_an_unknown_id_exits_one(filled):
     assert "answers to '/fefs/nowhere.h5'" in result.output
 
 
-def test_export_trig_to_file(filled, tmp_path):
-    out = tmp_path / "store.trig"
-    assert filled("export", "--format", "trig", "-o", out).exit_code == 0
-    dataset = rdflib.Dataset()
-    dataset.parse(out, format="trig")
-    bundles = [g for g in dataset.graphs() if "/bundle/" in str(g.identifier)]
+def test_export_trig_to_file_is_one_document(filled, tmp_path):
+    """The whole store is one flat document (the records' union in the default graph); --bundles one graph each."""
+    flat, bundled = tmp_path / "store.trig", tmp_path / "bundles.trig"
+    assert filled("export", "--format", "trig", "-o", flat).exit_code == 0
+    assert filled("export", "--format", "trig", "--bundles", "-o", bundled).exit_code == 0
+    one, each = rdflib.Dataset(), rdflib.Dataset()
+    one.parse(flat, format="trig")
+    each.parse(bundled, format="trig")
+    assert not [g for g in one.graphs() if "/bundle/" in str(g.identifier)]
+    bundles = [g for g in each.graphs() if "/bundle/" in str(g.identifier)]
     assert len(bundles) == 3
+    named = [g for g in each.graphs() if g.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID]
+    assert set(one.default_graph) == {t for g in named for t in g}  # records, descriptions, same-file links
 
 
 def test_export_unknown_format_lists_known_ones(filled):

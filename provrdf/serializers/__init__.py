@@ -63,7 +63,7 @@ def serialize(quads: list[Quad], format: str | Format, *, base: str, **options: 
     ``options`` go to the format's writer; one it does not take is an error.
     Formats without named graphs get the triples of every graph merged.
 
-    >>> from pyoxigraph import Literal
+    >>> from pyoxigraph import Literal, NamedNode, Quad
     >>> q = Quad(NamedNode("https://example.org/activity/a1"),
     ...          NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), Literal("calib"))
     >>> print(serialize([q], "nt", base="https://example.org/").decode().strip())

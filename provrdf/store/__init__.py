@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict
 
 from pyoxigraph import Literal
 
@@ -26,10 +27,19 @@ from provrdf.store.base import SETTINGS_GRAPH, Store
 from provrdf.store.embedded import EmbeddedStore
 from provrdf.store.layout import LAYOUT, layout_quad, layout_version, require_layout
 
-__all__ = ["DEFAULT_LOCATION", "QueryResult", "Store", "default_location", "holds_store", "open_store"]
+__all__ = ["DEFAULT_LOCATION", "OpenOptions", "QueryResult", "Store", "default_location", "holds_store", "open_store"]
 
 #: Where the store is when neither ``--store`` nor ``$PROVRDF_STORE`` says.
 DEFAULT_LOCATION = "./provstore"
+
+
+class OpenOptions(TypedDict, total=False):
+    """The keyword parameters of :func:`open_store` but ``upgrade``, for whoever passes them on."""
+
+    base: str | None
+    create: bool
+    read_only: bool
+    timeout: float | None
 
 
 def default_location() -> str:

@@ -19,15 +19,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pyoxigraph
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
 
-if TYPE_CHECKING:
-    from provrdf.store.base import Store
+__all__ = ["Change", "Contents", "Delta", "canonical", "knowledge_quads", "plan"]
 
-__all__ = ["Change", "Delta", "canonical", "knowledge_quads", "plan"]
+
+class Contents(Protocol):
+    """What planning a change reads of a store (:class:`provrdf.store.base.Store` has it)."""
+
+    def quads(self, graph: NamedNode | DefaultGraph | None = None) -> Iterable[Quad]:
+        """Every quad, or those of one graph."""
+
+    def present(self, quads: Iterable[Quad]) -> set[Quad]:
+        """Those of ``quads`` that the store holds."""
+
+    def stating(self, triples: Iterable[Triple]) -> dict[Triple, set[NamedNode]]:
+        """The graphs that state each of ``triples``."""
 
 #: Datatypes whose lexical form is kept as written.
 _AS_WRITTEN = frozenset({"http://www.w3.org/2001/XMLSchema#string",
@@ -83,7 +93,7 @@ def knowledge_quads(triples: Iterable[Triple]) -> list[Quad]:
     return [Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples]
 
 
-def plan(store: Store, change: Change, bookkeeping: frozenset[NamedNode]) -> Delta:
+def plan(store: Contents, change: Change, bookkeeping: frozenset[NamedNode]) -> Delta:
     """The exact quads ``change`` removes and adds in ``store``, the knowledge graph kept the union of the content graphs.
 
     Parameters
@@ -134,7 +144,7 @@ def canonical(quads: Iterable[Quad]) -> list[Quad]:
     return quads
 
 
-def _requested(store: Store, change: Change) -> tuple[set[Quad], set[Quad]]:
+def _requested(store: Contents, change: Change) -> tuple[set[Quad], set[Quad]]:
     """The quads the change adds and removes, a replaced graph's as the difference of its old and new quads."""
     add, remove = set(canonical(change.add)), set(canonical(change.remove))
     for graph, quads in change.replace.items():

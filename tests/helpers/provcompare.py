@@ -1,15 +1,17 @@
-"""PROV documents as comparable data: records by bundle, and a readable difference of two documents."""
+"""PROV documents as comparable data: records by bundle, literals by value, and a readable difference."""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timezone
 from typing import Any
 
 import prov.model as pm
+import pyoxigraph
 
 from provrdf.rdf.namespaces import PROV, XSD
 
-__all__ = ["Records", "difference", "record_key", "records", "value_key"]
+__all__ = ["Records", "as_prov", "by_value", "difference", "record_key", "records", "same_document", "value_key"]
 
 #: A document as comparable data: bundle IRI (None: the top level) → its records, each
 #: ``(type IRI, identifier IRI or None, frozenset of (attribute IRI, value))``.
@@ -93,3 +95,130 @@ def _record_lines(lacking: Counter, more: Counter) -> list[str]:
             lines.append(f"  - {title} [{_show_attributes(attributes)}]")
     lines += [f"  + {_short(k)} {i or '(no id)'} [{_show_attributes(a)}]" for k, i, a in sorted(more_left, key=repr)]
     return lines
+
+
+# -- literals by value ----------------------------------------------------------------------------------
+
+_PROBE = pyoxigraph.NamedNode("urn:provcompare:probe")
+_KEEP = (str, pm.QualifiedName, pm.Identifier)
+
+
+def _typed(value: Any) -> tuple[str, str] | None:
+    """A value's lexical form and XSD datatype IRI, or None for a value compared as it is."""
+    if isinstance(value, bool):
+        return ("true" if value else "false", XSD + "boolean")
+    if isinstance(value, int):
+        return (str(value), XSD + "integer")
+    if isinstance(value, float):
+        return (repr(value), XSD + "double")
+    if isinstance(value, pm.Literal) and value.datatype is not None and not value.langtag:
+        return (str(value.value), value.datatype.uri)
+    return None
+
+
+def _canonical(values: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    """Each (lexical form, datatype) as the store (Oxigraph) keeps it: its canonical form."""
+    probe = pyoxigraph.Store()
+    for i, (text, datatype) in enumerate(values):
+        try:
+            literal = pyoxigraph.Literal(text, datatype=pyoxigraph.NamedNode(datatype))
+        except ValueError:
+            continue
+        probe.add(pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:provcompare:{i}"), _PROBE, literal))
+    found = {value: value for value in values}
+    for quad in probe:
+        literal = quad.object
+        found[values[int(quad.subject.value.rsplit(":", 1)[1])]] = (literal.value, literal.datatype.value)
+    return found
+
+
+def _qualified(iri: str) -> pm.QualifiedName:
+    namespace, _, local = iri.rpartition("#") if "#" in iri else iri.rpartition("/")
+    return pm.Namespace("dt", namespace + iri[len(namespace)])[local]
+
+
+def by_value(document: pm.ProvDocument) -> pm.ProvDocument:
+    """``document`` with every typed value in the canonical form a store keeps.
+
+    Integers of any XSD integer type are ``xsd:integer`` values, ``"1.0"^^xsd:float``
+    is ``"1"``, a duration is normalized, a PROV-JSON number is the XSD value
+    it stands for: two documents equal after this say the same values.
+    Times stay Python datetimes, compared as instants by ``prov``.
+    """
+    bundles = [document, *document.bundles]
+    values = list(dict.fromkeys(typed for bundle in bundles for record in bundle.get_records()
+                                for _, value in record.attributes if (typed := _typed(value))))
+    canonical = _canonical(values)
+
+    def value_of(value: Any) -> Any:
+        typed = _typed(value)
+        if typed is None:
+            return value
+        text, datatype = canonical[typed]
+        return pm.Literal(text, _qualified(datatype))
+
+    copy = pm.ProvDocument()
+    for source in bundles:
+        target = copy if source is document else copy.bundle(source.identifier)
+        for record in source.get_records():
+            target.new_record(record.get_type(), record.identifier,
+                              [(name, value_of(value)) for name, value in record.attributes])
+    return copy
+
+
+def same_document(expected: pm.ProvDocument, actual: pm.ProvDocument) -> bool:
+    """Whether ``prov`` compares the two documents equal, both ways (``ProvDocument.__eq__``
+    only looks for the left side's bundles in the right side), literals by value."""
+    left, right = by_value(expected), by_value(actual)
+    return left == right and right == left
+
+
+# -- records up to PROV semantics -------------------------------------------------------------------------
+
+_ELEMENT_TYPES = {PROV + "Entity", PROV + "Activity", PROV + "Agent"}
+#: The element type that each formal attribute of a relation names (PROV-CONSTRAINTS typing).
+_IMPLIED_TYPE = {
+    PROV + name: PROV + kind
+    for kind, names in {
+        "Entity": ("entity", "trigger", "plan", "generatedEntity", "usedEntity", "specificEntity",
+                   "generalEntity", "alternate1", "alternate2", "collection", "bundle"),
+        "Activity": ("activity", "informed", "informant", "starter", "ender"),
+        "Agent": ("agent", "delegate", "responsible"),
+    }.items()
+    for name in names
+}  # fmt: skip
+
+
+def _in_utc(value: tuple) -> tuple:
+    if value[0] == "datetime" and value[1].tzinfo is None:
+        return ("datetime", value[1].replace(tzinfo=timezone.utc))
+    return value
+
+
+def as_prov(found: Records) -> Records:
+    """``found`` as PROV-DM and PROV-CONSTRAINTS read it, bundle by bundle.
+
+    Four rules of PROV, each a way two documents say the same: a document
+    is a set of statements (one said twice is said once); a time without
+    zone is UTC (ProvDM's rule); statements of one identifier and record type
+    are one, with the union of their attributes (unification); a declaration
+    without attributes of an element that a relation names is implied by
+    that relation (typing), and left out.
+    """
+    result: Records = {}
+    for bundle, counted in found.items():
+        named: dict[tuple, set] = {}
+        unnamed: set[tuple] = set()
+        for kind, identifier, attributes in counted:
+            attributes = frozenset((name, _in_utc(value)) for name, value in attributes)
+            if identifier is not None:
+                named.setdefault((kind, identifier), set()).update(attributes)
+            else:
+                unnamed.add((kind, identifier, attributes))
+        statements = unnamed | {(kind, identifier, frozenset(a)) for (kind, identifier), a in named.items()}
+        implied = {(_IMPLIED_TYPE[name], value[1]) for kind, _, attributes in statements if kind not in _ELEMENT_TYPES
+                   for name, value in attributes if name in _IMPLIED_TYPE and value[0] in ("qname", "uri")}  # fmt: skip
+        kept = Counter(s for s in statements if s[2] or s[0] not in _ELEMENT_TYPES or (s[0], s[1]) not in implied)
+        if kept:
+            result[bundle] = kept
+    return result

@@ -79,11 +79,22 @@ def loads(content: bytes, source: str = "<memory>") -> Document:
         namespace, local = _split(element.tag)
         if local == "bundleContent":
             name = _identifier(_id_attribute(element) or "", element)
-            statements = [_statement(child) for child in _elements(element)]
+            statements = [s for child in _elements(element) for s in _statements(child)]
             document.bundles[name] = document.bundles.get(name, []) + statements
         else:
-            document.statements.append(_statement(element))
+            document.statements += _statements(element)
     return document
+
+
+def _statements(element: Any) -> list[Statement]:
+    """The statements of one record element: one, or one membership per member of a ``<prov:hadMember>``."""
+    statement = _statement(element)
+    members = [_identifier(ref, child) for child in _elements(element)
+               if _split(child.tag)[1] == "entity" and (ref := _ref_attribute(child)) is not None]  # fmt: skip
+    if statement.kind != "hadMember" or len(members) < 2:
+        return [statement]
+    return [Statement(statement.kind, statement.id, {**statement.args, "entity": member}, statement.attributes)
+            for member in members]
 
 
 def _statement(element: Any) -> Statement:
@@ -114,6 +125,8 @@ def _children(element: Any, formal: tuple[str, ...]) -> tuple[dict[str, Any], li
         if local in formal and local in _TIMES and _is_record_namespace(namespace):
             args[local] = time_value((child.text or "").strip())
         elif local in formal and ref is not None and _is_record_namespace(namespace):
+            if local in args and not (local == "entity" and "collection" in formal):
+                raise ValueError(f"line {child.sourceline}: <{element.tag}> names its {local} twice")
             args[local] = _identifier(ref, child)
         elif ref is not None:
             attributes.append((normalize_iri(namespace + local), IRI(_identifier(ref, child))))
