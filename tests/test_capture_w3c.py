@@ -496,6 +496,29 @@ def test_mention_is_stored_with_its_bundle(tmp_path):
     assert [e.id for e in bundle.entities] == [ext("https://example.org/e0")]
 
 
+_PROV_XML = ('<prov:document xmlns:prov="http://www.w3.org/ns/prov#" xmlns:ex="https://example.org/">\n'
+             '  <prov:collection prov:id="ex:c"/>\n{}\n</prov:document>\n')
+
+
+def test_prov_xml_membership_keeps_every_member(tmp_path):
+    """PROV-XML's hadMember may name several entities: each is a member (PROV-N and PROV-O name one each)."""
+    path = tmp_path / "members.xml"
+    path.write_text(_PROV_XML.format('  <prov:hadMember><prov:collection prov:ref="ex:c"/>'
+                                     '<prov:entity prov:ref="ex:e0"/><prov:entity prov:ref="ex:e1"/>'
+                                     '<prov:entity prov:ref="ex:e2"/></prov:hadMember>'))
+    (record,) = w3c.provxml.read(path)
+    assert sorted(ms.member for ms in record.memberships) == [ext(f"https://example.org/e{i}") for i in range(3)]
+
+
+def test_prov_xml_relation_naming_its_activity_twice_is_rejected(tmp_path):
+    path = tmp_path / "twice.xml"
+    path.write_text(_PROV_XML.format('  <prov:used><prov:activity prov:ref="ex:a1"/><prov:activity prov:ref="ex:a2"/>'
+                                     '<prov:entity prov:ref="ex:c"/></prov:used>'))
+    (error,) = w3c.provxml.read(path)
+    assert isinstance(error, ParseError)
+    assert "names its activity twice" in error.message and "line 3" in error.message
+
+
 def test_relation_without_a_mandatory_argument_is_reported(tmp_path):
     path = tmp_path / "partial.json"
     path.write_text('{"prefix": {"ex": "https://example.org/"}, "entity": {"ex:e": {}}, '
