@@ -11,24 +11,25 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from provrdf import api
-from provrdf import check as store_check
 from provrdf.version import __version__
 from provrdf.capture import READERS, is_database_url
 from provrdf.errors import Error, FormatError, OptionError
-from provrdf.serializers.tree import render_tree
 from provrdf.formats import format_names, get_format
-from provrdf.pipeline import IngestReport
 from provrdf.walk import DIRECTIONS, MODELS
 from provrdf.rdf.namespaces import PREFIXES
 from provrdf.results import RESULT_FORMATS
 from provrdf.identifiers import DEFAULT_BASE
-from provrdf.store import holds_store
-from provrdf.store.base import Store, sparql_prefixes
+
+if TYPE_CHECKING:
+    from provrdf.pipeline import IngestReport
+    from provrdf.store.base import Store
+
+# The command line imports the pipeline, the SHACL engine and the writers in the
+# command that needs them, so that ``provrdf --help`` starts at once.
 
 __all__ = ["main"]
 
@@ -88,6 +89,8 @@ def _failures(*more_formats: str) -> Iterator[None]:
 
 def _existing(location: str | None, *, write: bool = False) -> Store:
     """The store at ``location``, which must be there (never created): read-only beside any writer, unless ``write``."""
+    from provrdf import api
+
     return api.open_store(location, create=False, read_only=not write)
 
 
@@ -150,6 +153,8 @@ def ingest(location: str | None, input_format: str, definition: Path | None, no_
     ProvDM asks only for completeness is a warning (--strict: a rejection).
     Exit status 1 when a record or a source was rejected.
     """
+    from provrdf import api
+
     sources = _checked(sources)
     with _failures(), api.open_store(location) as store, _progress("ingesting", sources) as (items, tick):
         report = api.ingest(store, items, format=input_format, validate=not no_validate, strict=strict,
@@ -167,6 +172,8 @@ def ingest(location: str | None, input_format: str, definition: Path | None, no_
 def validate(input_format: str, definition: Path | None, strict: bool, show_warnings: bool,
              sources: tuple[str, ...]) -> None:
     """Check provenance SOURCES as ingest would, storing nothing (exit status 1 when one is rejected)."""
+    from provrdf import api
+
     sources = _checked(sources)
     with _failures(), _progress("validating", sources) as (items, tick):
         report = api.validate(items, format=input_format, strict=strict, definition=definition, on_record=tick)
@@ -185,6 +192,8 @@ def describe(location: str | None, strict: bool, show_warnings: bool, definition
     Every generation of the file is read (activities/entities,
     activity_description/entity_description, activity_descriptions/entity_descriptions).
     """
+    from provrdf import api
+
     with _failures(), api.open_store(location) as store:
         report = api.describe(store, definition, strict=strict)
     _summary(report, "stored", show_warnings)
@@ -197,12 +206,15 @@ def describe(location: str | None, strict: bool, show_warnings: bool, definition
               help="json is the SPARQL 1.1 query results JSON format.")
 @click.argument("sparql")
 def query(location: str | None, fmt: str, sparql: str) -> None:
-    """Run a SPARQL 1.1 query over every graph of the store.
+    """Run a SPARQL 1.1 query over the store.
 
-    The prefixes PREFIXES are declared. The default graph is the union of
-    the record graphs: a fact that several records state comes once per
-    record (count with SELECT DISTINCT).
+    The prefixes PREFIXES are declared. The default graph is the knowledge
+    graph: what every record, description and same-file link says, each
+    fact once however many records state it. GRAPH ?g reaches one record's
+    graph (and the ingest log).
     """
+    from provrdf import api
+
     with _failures(), _existing(location) as store:
         click.echo(api.format_results(api.query(store, sparql), fmt), nl=False)
 
@@ -256,6 +268,9 @@ def lineage(location: str | None, direction: str, depth: str, members: bool, age
     id, a CTAO product id or a file path exactly as recorded; several IDS
     give one answer.
     """
+    from provrdf import api
+    from provrdf.serializers.tree import render_tree
+
     steps = _depth(depth)
     if fmt != "tree":
         with _failures("tree"):
@@ -283,6 +298,8 @@ def export(location: str | None, graph: str | None, bundles: bool, with_log: boo
            member_limit: int | None, output: Path | None) -> None:
     """Write the store's documents as one (the knowledge graph; a bundle a source declared stays a bundle; no
     ingest log), or one graph, in a W3C PROV, PROV-O, VO or picture format."""
+    from provrdf import api
+
     with _failures(), _existing(location) as store:
         data = api.export(store, fmt, graph=graph, bundles=bundles, with_log=with_log,
                           **_given(rankdir=rankdir, member_limit=member_limit))
@@ -306,6 +323,8 @@ def _write(data: bytes, output: Path | None, binary: bool = False) -> None:
 def check(location: str | None, repair: bool) -> None:
     """Check that the knowledge graph (the default graph), the file index and the same-file links are what the
     record and description graphs imply; exit status 1 when they are not (--repair: rebuild them)."""
+    from provrdf import check as store_check
+
     with _failures(), _existing(location, write=repair) as store:
         report = store_check.repair(store) if repair else store_check.verify(store)
     for finding in report.findings:
@@ -324,6 +343,9 @@ def init(location: str | None, base: str | None) -> None:
 
     A store that is already there is left as it is.
     """
+    from provrdf import api
+    from provrdf.store import holds_store
+
     with _failures():
         existed = holds_store(location)
         with api.open_store(location, base=base) as store:
@@ -335,6 +357,10 @@ def init(location: str | None, base: str | None) -> None:
 @_STORE
 def demo(location: str | None) -> None:
     """Ingest the bundled r0 → dl1 → dl2 ctapipe chain and show the lineage of its final product."""
+    from provrdf import api
+    from provrdf.serializers.tree import render_tree
+    from provrdf.store.base import sparql_prefixes
+
     logs = sorted(Path(str(files("provrdf") / "data" / "demo")).glob("*.provenance.log"))
     with _failures(), api.open_store(location) as store:
         report = api.ingest(store, logs)

@@ -28,9 +28,9 @@ from provrdf.link import link_change
 from provrdf.model import Record
 from provrdf.rdf.encode import Encoded, Encoder
 from provrdf.store.base import Change, Store
-from provrdf.shacl import Issue, Validator
 
 if TYPE_CHECKING:
+    from provrdf.shacl import Issue, Validator
     from provrdf.capture.gammapy.definition import Definitions
 
 __all__ = ["IngestReport", "IngestWarning", "Ingester", "Item", "Rejection", "StoreSink"]
@@ -136,7 +136,11 @@ class Ingester:
         self.store = store
         self.definitions = definitions
         self.encoder = Encoder(base or (store.base if store else Encoder().base))
-        self.validator = Validator(strict=strict) if validate else None
+        self.validator: Validator | None = None
+        if validate:
+            from provrdf.shacl import Validator  # pySHACL and rdflib load only when records are checked
+
+            self.validator = Validator(strict=strict)
         self.on_record = on_record or (lambda: None)
         self.report = IngestReport()
         self._written: dict[NamedNode, int] = {}  # description graph → hash of its quads

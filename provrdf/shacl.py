@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import pyshacl
 import rdflib
+import rdflib.collection
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.sparql import Query
@@ -42,7 +43,7 @@ class Issue:
 
     severity: str  #: ``"Violation"``, ``"Warning"`` or ``"Info"``
     focus: str
-    path: str | None
+    path: str | None  #: the property IRI, or a sequence path as SPARQL writes it (prefixed names joined by ``/``)
     message: str
     value: str | None = None
     shape: str | None = None
@@ -198,6 +199,14 @@ def _relation_named(data: rdflib.Graph, focus: str) -> str | None:
     return None
 
 
+def _path(report: rdflib.Graph, path: rdflib.term.Node | None) -> str | None:
+    """A result's path: its IRI, or a sequence path as SPARQL writes it (``prov:qualifiedGeneration/prov:atTime``)."""
+    if path is None or isinstance(path, rdflib.URIRef):
+        return None if path is None else str(path)
+    steps = list(rdflib.collection.Collection(report, path))
+    return "/".join(compact(str(step)) for step in steps) if steps else None
+
+
 def _issue(report: rdflib.Graph, result: rdflib.term.Node) -> Issue:
     def one(predicate: rdflib.URIRef) -> str | None:
         value = report.value(result, predicate)
@@ -207,7 +216,7 @@ def _issue(report: rdflib.Graph, result: rdflib.term.Node) -> Issue:
     return Issue(
         severity=severity.rsplit("#", 1)[-1],
         focus=one(SH.focusNode) or "",
-        path=one(SH.resultPath),
+        path=_path(report, report.value(result, SH.resultPath)),
         message=one(SH.resultMessage) or "does not conform",
         value=one(SH.value),
         shape=one(SH.sourceShape),
