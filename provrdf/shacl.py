@@ -86,6 +86,33 @@ class _DataGraph(rdflib.Graph):
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+def _check_each_text_once() -> None:
+    """Make pySHACL check the text of a SPARQL constraint once, not once per focus node.
+
+    Before each run of a constraint, pySHACL scans its text for what SHACL
+    forbids there (MINUS, VALUES, SERVICE, re-bound variables): the same
+    answer for the same text every time, and a fifth of a validated ingest.
+    A text that passed is remembered; one that fails still fails every time.
+    """
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    check = SPARQLQueryHelper.check_invalid_sparql
+    if getattr(check, "remembers", False):
+        return
+    passed: set[tuple[str, bool, tuple[str, ...]]] = set()
+
+    def remembering(self: Any, sparql_text: str, valuenode: Any = None, extravars: Any = None) -> bool:
+        key = (sparql_text, valuenode is not None, tuple(sorted(extravars or ())))
+        if key not in passed:
+            check(self, sparql_text, valuenode=valuenode, extravars=extravars)
+            passed.add(key)
+        return True
+
+    remembering.remembers = True  # type: ignore[attr-defined]
+    remembering.__wrapped__ = check  # type: ignore[attr-defined]
+    SPARQLQueryHelper.check_invalid_sparql = remembering  # type: ignore[method-assign]
+
+
 def to_rdflib(quads: Iterable[Quad]) -> rdflib.Graph:
     """The triples of ``quads`` (all graphs merged) as an rdflib graph.
 
@@ -136,6 +163,7 @@ class Validator:
         for path in shape_files():
             self.shapes.parse(path, format="turtle")
         self._rules = {str(shape): str(name) for shape, name in self.shapes.subject_objects(SH.name)}
+        _check_each_text_once()
 
     def check(self, graph: rdflib.Graph) -> list[Issue]:
         """All SHACL results for ``graph``, Violations first."""

@@ -1338,3 +1338,17 @@ def test_link_targets_select_links_by_their_artefact_type(shape, artefact):
     found = {str(row[0]) for row in to_rdflib(quads).query(select, initNs={"voprov": VOPROV})}
     links = {q.subject.value for q in quads if q.predicate == V.artefact and f"/{artefact}/" in q.object.value}
     assert found == links and len(links) == 1
+
+
+def test_checking_each_sparql_text_once_gives_the_same_results(validator, monkeypatch):
+    """The Validator has pySHACL check a SPARQL constraint's text once, not per focus node: every case of
+    this module, broken, gives the same results through pySHACL's own per-node check."""
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    records = [quads_of(func.values[0](True)[0]) for func in CASES]
+    remembered = [{(i.severity, i.focus, i.path, i.shape, i.message) for i in validator.check_quads(q)} for q in records]
+    monkeypatch.setattr(SPARQLQueryHelper, "check_invalid_sparql", SPARQLQueryHelper.check_invalid_sparql.__wrapped__)
+    plain = [{(i.severity, i.focus, i.path, i.shape, i.message) for i in validator.check_quads(q)} for q in records]
+    assert remembered == plain
+    found = {shape.rsplit("#", 1)[1] for issues in plain for *_, shape, _ in issues}
+    assert {"UsageTimeShape", "DerivationCycleShape", "CommunicationTimeShape"} <= found  # SPARQL constraints ran
