@@ -10,6 +10,7 @@ import prov.model as pm
 import pyoxigraph
 
 from provrdf.rdf.namespaces import PROV, XSD
+from provrdf.store.knowledge import canonical
 
 __all__ = ["Records", "as_prov", "by_value", "difference", "record_key", "records", "same_document", "value_key"]
 
@@ -117,18 +118,17 @@ def _typed(value: Any) -> tuple[str, str] | None:
 
 
 def _canonical(values: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
-    """Each (lexical form, datatype) as the store (Oxigraph) keeps it: its canonical form."""
-    probe = pyoxigraph.Store()
-    for i, (text, datatype) in enumerate(values):
-        try:
-            literal = pyoxigraph.Literal(text, datatype=pyoxigraph.NamedNode(datatype))
-        except ValueError:
-            continue
-        probe.add(pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:provcompare:{i}"), _PROBE, literal))
+    """Each (lexical form, datatype) as the store keeps it (:func:`provrdf.store.knowledge.canonical`)."""
     found = {value: value for value in values}
-    for quad in probe:
-        literal = quad.object
-        found[values[int(quad.subject.value.rsplit(":", 1)[1])]] = (literal.value, literal.datatype.value)
+    literals: dict[tuple[str, str], pyoxigraph.Literal] = {}
+    for text, datatype in values:
+        try:
+            literals[(text, datatype)] = pyoxigraph.Literal(text, datatype=pyoxigraph.NamedNode(datatype))
+        except ValueError:
+            continue  # not a value of its datatype: compared as written
+    kept = canonical([pyoxigraph.Quad(_PROBE, _PROBE, literal) for literal in literals.values()])
+    for value, quad in zip(literals, kept):
+        found[value] = (quad.object.value, quad.object.datatype.value)
     return found
 
 
@@ -148,13 +148,13 @@ def by_value(document: pm.ProvDocument) -> pm.ProvDocument:
     bundles = [document, *document.bundles]
     values = list(dict.fromkeys(typed for bundle in bundles for record in bundle.get_records()
                                 for _, value in record.attributes if (typed := _typed(value))))
-    canonical = _canonical(values)
+    kept = _canonical(values)
 
     def value_of(value: Any) -> Any:
         typed = _typed(value)
         if typed is None:
             return value
-        text, datatype = canonical[typed]
+        text, datatype = kept[typed]
         return pm.Literal(text, _qualified(datatype))
 
     copy = pm.ProvDocument()
