@@ -126,7 +126,7 @@ def _children(element: Any, formal: tuple[str, ...]) -> tuple[dict[str, Any], li
             args[local] = time_value((child.text or "").strip())
         elif local in formal and ref is not None and _is_record_namespace(namespace):
             if local in args and not (local == "entity" and "collection" in formal):
-                raise ValueError(f"line {child.sourceline}: <{element.tag}> names its {local} twice")
+                raise ValueError(f"line {child.sourceline}: {_split(element.tag)[1]} names its {local} twice")
             args[local] = _identifier(ref, child)
         elif ref is not None:
             attributes.append((normalize_iri(namespace + local), IRI(_identifier(ref, child))))
